@@ -1,0 +1,207 @@
+/**
+ * The receive rules of RFC 9568 §7.1 (with errata 8299–8301) and RFC 3768 §7.1 as one validation step.
+ * Input is bytes as they came off the wire; output is a verdict with one stable reason code per rule,
+ * the decoded fields (as far as they could be decoded) and log-only warnings. Never throws on bad input.
+ */
+import { DecodeError } from '../errors';
+import { Advertisement, decode, intervalCsOf } from './advertisement';
+import { isLinkLocalV6Bytes } from './address';
+import { vrrpChecksum } from './checksum';
+import { Family, IPPROTO_VRRP, VRRP_TTL } from './constants';
+import { decodeIp, IpHeader } from './ip';
+
+/** Why a packet was dropped: one code per receive rule (stable; used in counters, logs and `inspect`). */
+export type DropReason =
+  | 'BAD_IP_HEADER' // the IPv4/IPv6 header is malformed
+  | 'NOT_VRRP' // IP protocol / next header is not 112
+  | 'TTL_NOT_255' // §7.1 rule 1: TTL / hop limit must be 255
+  | 'TRUNCATED' // §7.1: shorter than the header plus Count addresses (+8 auth bytes for v2)
+  | 'UNKNOWN_VERSION' // §7.1: version is neither 2 nor 3
+  | 'UNKNOWN_TYPE' // §5.2.2: type is not 1 (ADVERTISEMENT)
+  | 'V2_OVER_IPV6' // RFC 3768: v2 is IPv4 only
+  | 'AUTH_AH_UNSUPPORTED' // v2 auth type 2 (IP AH) is refused
+  | 'UNKNOWN_AUTH_TYPE' // v2 auth type other than 0, 1, 2
+  | 'BAD_CHECKSUM' // §7.1: checksum wrong (both v3/IPv4 forms tried)
+  | 'VRID_ZERO' // VRID 0 is not a valid virtual router
+  | 'COUNT_ZERO' // erratum 8300: Count must be at least 1
+  | 'INTERVAL_ZERO' // erratum 8300: v3 Max Adver Int 0 is invalid
+  | 'VERSION_MISMATCH' // version differs from the instance's configured version
+  | 'VRID_NOT_CONFIGURED' // §7.1: no instance with this VRID on this interface and family
+  | 'V2_INTERVAL_MISMATCH' // RFC 3768 §7.1: v2 advert interval differs from ours
+  | 'AUTH_TYPE_MISMATCH' // RFC 3768 §5.3.6: auth type differs from ours
+  | 'AUTH_MISMATCH' // RFC 3768 §5.3.6.1: password differs from ours
+  | 'FIRST_ADDRESS_NOT_LINK_LOCAL'; // erratum 8300, strict mode only: IPv6 first address must be link-local
+
+/** Log-only observations (RFC 9568 §7.1: "log, do not drop"); rate-limit before logging. */
+export type ReceiveWarning =
+  | 'V3_INTERVAL_DIFFERS' // a Backup learns the Master's interval; worth a log line
+  | 'ADDRESS_LIST_DIFFERS' // the advert's address list is not ours (misconfiguration)
+  | 'OWNER_RECEIVED' // we are the address owner (priority 255) and still received an advert
+  | 'FIRST_ADDRESS_NOT_LINK_LOCAL'; // IPv6 first address not link-local (non-strict mode)
+
+/** Result of checking a VRRP checksum. v3/IPv4 reports which of its two forms matched. */
+export type ChecksumStatus = 'ok' | 'ok-pseudo-header' | 'ok-message-only' | 'bad';
+
+/** What a local instance expects of adverts for its VRID (the configuration-dependent rules). */
+export interface InstanceExpectations {
+  version: 2 | 3;
+  /** Our advert interval in centiseconds (v2 compares it; v3 only warns). */
+  intervalCs: number;
+  /** Our virtual addresses, for the address-list warning (omit to skip the check). */
+  addresses?: readonly string[];
+  /** v2 auth type and the 8 bytes of auth data we expect (type 0: data ignored). */
+  authType?: 0 | 1;
+  authData?: Uint8Array;
+  /** We are the address owner (priority 255). */
+  owner?: boolean;
+  /** Erratum 8300 strict mode: drop IPv6 adverts whose first address is not link-local. */
+  strictLinkLocal?: boolean;
+  /** Unicast mode may accept TTL != 255 when configured (keepalived `unicast_ttl`-style relax). */
+  skipTtlCheck?: boolean;
+}
+
+/** Finds the instance configured for a VRID on the receiving interface and family, if any. */
+export type InstanceLookup = (vrid: number, family: Family) => InstanceExpectations | undefined;
+
+/** The IP facts validation needs: family, raw source and destination, TTL / hop limit. */
+export interface IpInfo {
+  family: Family;
+  srcBytes: Uint8Array;
+  dstBytes: Uint8Array;
+  ttl: number;
+}
+
+/** Outcome of the receive step. `advert` is set whenever the VRRP message could be decoded. */
+export interface ReceiveResult {
+  valid: boolean;
+  reason: DropReason | null;
+  /** Byte offset of a structural decode failure, when that is the reason. */
+  errorOffset: number | null;
+  ip: IpHeader | null;
+  advert: Advertisement | null;
+  checksum: ChecksumStatus | null;
+  warnings: ReceiveWarning[];
+}
+
+/**
+ * Verifies the checksum of the VRRP message buf[start, end). v2: message only (RFC 3768 §5.3.8).
+ * v3/IPv6: RFC 8200 pseudo-header. v3/IPv4: pseudo-header first (what keepalived 2.2.7 and FRR 8.4
+ * send), then message-only (RFC 9568 §5.2.8), and says which matched.
+ */
+export function checksumStatus(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  version: 2 | 3,
+  family: Family,
+  srcBytes: Uint8Array,
+  dstBytes: Uint8Array,
+): ChecksumStatus {
+  if (version === 2) return vrrpChecksum(buf, start, end, 'message-only') === 0 ? 'ok' : 'bad';
+  if (family === 6) return vrrpChecksum(buf, start, end, 'pseudo-header', srcBytes, dstBytes) === 0 ? 'ok' : 'bad';
+  if (vrrpChecksum(buf, start, end, 'pseudo-header', srcBytes, dstBytes) === 0) return 'ok-pseudo-header';
+  if (vrrpChecksum(buf, start, end, 'message-only') === 0) return 'ok-message-only';
+  return 'bad';
+}
+
+function result(
+  reason: DropReason | null,
+  ip: IpHeader | null,
+  advert: Advertisement | null,
+  checksum: ChecksumStatus | null,
+  warnings: ReceiveWarning[],
+  errorOffset: number | null = null,
+): ReceiveResult {
+  return { valid: reason === null, reason, errorOffset, ip, advert, checksum, warnings };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameAddressSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
+}
+
+/**
+ * Applies the receive rules to the VRRP message buf[start, end) carried in an IP packet described by
+ * `ip` (from a parsed header, or from socket ancillary data when the kernel strips the IPv6 header).
+ * Rules without `lookup` are the ones that need no configuration (what `vrrpd inspect` checks).
+ */
+export function receiveVrrp(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  ip: IpInfo,
+  lookup?: InstanceLookup,
+  header: IpHeader | null = null,
+): ReceiveResult {
+  const warnings: ReceiveWarning[] = [];
+  let advert: Advertisement;
+  try {
+    advert = decode(buf, start, { family: ip.family, end });
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    // Rule 1 (TTL) comes before the structural rules in RFC 9568 §7.1.
+    if (ip.ttl !== VRRP_TTL) return result('TTL_NOT_255', header, null, null, warnings);
+    return result(e.code as DropReason, header, null, null, warnings, e.offset);
+  }
+  const checksum = checksumStatus(buf, start, end, advert.version, ip.family, ip.srcBytes, ip.dstBytes);
+  const instance = lookup?.(advert.vrid, ip.family);
+  const done = (reason: DropReason | null): ReceiveResult => result(reason, header, advert, checksum, warnings);
+
+  if (ip.ttl !== VRRP_TTL && !instance?.skipTtlCheck) return done('TTL_NOT_255');
+  if (checksum === 'bad') return done('BAD_CHECKSUM');
+  if (advert.vrid === 0) return done('VRID_ZERO');
+  if (advert.addresses.length === 0) return done('COUNT_ZERO');
+  if (advert.version === 3 && advert.intervalCs === 0) return done('INTERVAL_ZERO');
+  if (ip.family === 6 && !isLinkLocalFirst(buf, start)) {
+    if (instance?.strictLinkLocal) return done('FIRST_ADDRESS_NOT_LINK_LOCAL');
+    warnings.push('FIRST_ADDRESS_NOT_LINK_LOCAL');
+  }
+  if (!lookup) return done(null);
+  if (!instance) return done('VRID_NOT_CONFIGURED');
+  if (advert.version !== instance.version) return done('VERSION_MISMATCH');
+  if (advert.version === 2) {
+    if (advert.intervalS * 100 !== instance.intervalCs) return done('V2_INTERVAL_MISMATCH');
+    const authType = instance.authType ?? 0;
+    if (advert.authType !== authType) return done('AUTH_TYPE_MISMATCH');
+    if (authType === 1 && !sameBytes(advert.authData, padAuth(instance.authData))) return done('AUTH_MISMATCH');
+  } else if (intervalCsOf(advert) !== instance.intervalCs) {
+    warnings.push('V3_INTERVAL_DIFFERS');
+  }
+  if (instance.addresses && !sameAddressSet(instance.addresses, advert.addresses)) warnings.push('ADDRESS_LIST_DIFFERS');
+  if (instance.owner) warnings.push('OWNER_RECEIVED');
+  return done(null);
+}
+
+/** Pads a password to the 8 auth bytes as they appear on the wire (RFC 3768 §5.3.10). */
+export function padAuth(data: Uint8Array | undefined): Uint8Array {
+  const out = new Uint8Array(8);
+  if (data) out.set(data.subarray(0, 8));
+  return out;
+}
+
+function isLinkLocalFirst(buf: Uint8Array, start: number): boolean {
+  return isLinkLocalV6Bytes(buf, start + 8);
+}
+
+/**
+ * Parses the IP packet at buf[offset, end) and applies every receive rule (`receiveVrrp`).
+ * Never throws on malformed input: the reason says what was wrong.
+ */
+export function receiveIp(buf: Uint8Array, offset = 0, end = buf.length, lookup?: InstanceLookup): ReceiveResult {
+  let ip: IpHeader;
+  try {
+    ip = decodeIp(buf, offset, end);
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return result(e.code === 'TRUNCATED' ? 'TRUNCATED' : 'BAD_IP_HEADER', null, null, null, [], e.offset);
+  }
+  if (ip.protocol !== IPPROTO_VRRP) return result('NOT_VRRP', ip, null, null, []);
+  return receiveVrrp(buf, ip.payloadOffset, ip.payloadEnd, ip, lookup, ip);
+}
