@@ -217,7 +217,7 @@ export function decode(buf: Uint8Array, offset = 0, opts?: DecodeOptions): Adver
     priority,
     intervalS: buf[offset + 5],
     authType: buf[offset + 4] as 0 | 1,
-    authData: Uint8Array.prototype.slice.call(buf, addrEnd, addrEnd + VRRP_V2_AUTH_LENGTH),
+    authData: new Uint8Array(buf.subarray(addrEnd, addrEnd + VRRP_V2_AUTH_LENGTH)),
     addresses,
   };
 }

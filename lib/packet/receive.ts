@@ -203,5 +203,8 @@ export function receiveIp(buf: Uint8Array, offset = 0, end = buf.length, lookup?
     return result(e.code === 'TRUNCATED' ? 'TRUNCATED' : 'BAD_IP_HEADER', null, null, null, [], e.offset);
   }
   if (ip.protocol !== IPPROTO_VRRP) return result('NOT_VRRP', ip, null, null, []);
-  return receiveVrrp(buf, ip.payloadOffset, ip.payloadEnd, ip, lookup, ip);
+  const rx = receiveVrrp(buf, ip.payloadOffset, ip.payloadEnd, ip, lookup, ip);
+  // Fewer bytes than the IP length field says (a capture's snaplen): the checksum cannot be verified.
+  if (ip.truncated && (rx.valid || rx.reason === 'BAD_CHECKSUM')) return result('TRUNCATED', ip, rx.advert, null, rx.warnings, ip.payloadEnd);
+  return rx;
 }
