@@ -2,6 +2,8 @@
  * The `vrrpd` command line: argv -> command. User errors print one line naming what to change and exit
  * non-zero (2 usage, 1 file or I/O); they never end in a stack trace.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, VrrpError } from '../errors';
 import { CliIo, processIo } from './io';
@@ -16,11 +18,11 @@ Usage:
   vrrpd --help | --version
 `;
 
+/** The package version, from package.json above dist/lib/cli (built) or lib/cli (ts-jest). */
 function version(): string {
-  // package.json sits two levels above dist/lib/cli (and lib/cli under ts-jest).
-  for (const p of ['../../../package.json', '../../package.json']) {
+  for (const rel of ['../../..', '../..']) {
     try {
-      return (require(p) as { version: string }).version;
+      return (JSON.parse(readFileSync(join(__dirname, rel, 'package.json'), 'utf8')) as { version: string }).version;
     } catch {
       /* try the next layout */
     }

@@ -3,12 +3,8 @@
  * Formats: pcap per draft-ietf-opsawg-pcap (libpcap's pcap-savefile(5)); pcapng per draft-ietf-opsawg-pcapng.
  */
 
-/** LINKTYPE_ETHERNET: IEEE 802.3 Ethernet frames. */
-export const LINKTYPE_ETHERNET = 1;
-/** LINKTYPE_LINUX_SLL: Linux "cooked" capture v1 (16-byte pseudo header), as `tcpdump -i any` writes. */
-export const LINKTYPE_LINUX_SLL = 113;
-/** LINKTYPE_LINUX_SLL2: Linux "cooked" capture v2 (20-byte pseudo header). */
-export const LINKTYPE_LINUX_SLL2 = 276;
+/** The link types a capture names; defined once, beside the decapsulation code that reads them. */
+export { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from '../packet/link';
 
 /** One packet record of a capture file. */
 export interface CapturedFrame {
