@@ -1,0 +1,74 @@
+/** A binary min-heap of timed events, ordered by time then insertion order (deterministic ties). */
+
+/** An entry of the queue: `t` is the virtual time in milliseconds. */
+export interface Timed {
+  t: number;
+}
+
+interface Slot<T> {
+  t: number;
+  seq: number;
+  item: T;
+}
+
+/** Priority queue of `T` by time; equal times come out in the order they were pushed. */
+export class EventQueue<T extends Timed> {
+  private heap: Slot<T>[] = [];
+  private seq = 0;
+
+  /** Number of queued events. */
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Adds `item` at time `item.t`. */
+  push(item: T): void {
+    this.heap.push({ t: item.t, seq: this.seq++, item });
+    let i = this.heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  /** The earliest event without removing it, or undefined when empty. */
+  peek(): T | undefined {
+    return this.heap[0]?.item;
+  }
+
+  /** Removes and returns the earliest event, or undefined when empty. */
+  pop(): T | undefined {
+    const top = this.heap[0];
+    if (top === undefined) return undefined;
+    const last = this.heap.pop() as Slot<T>;
+    if (this.heap.length > 0) {
+      this.heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < this.heap.length && this.less(l, m)) m = l;
+        if (r < this.heap.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top.item;
+  }
+
+  private less(a: number, b: number): boolean {
+    const x = this.heap[a];
+    const y = this.heap[b];
+    return x.t < y.t || (x.t === y.t && x.seq < y.seq);
+  }
+
+  private swap(a: number, b: number): void {
+    const tmp = this.heap[a];
+    this.heap[a] = this.heap[b];
+    this.heap[b] = tmp;
+  }
+}
