@@ -19,3 +19,6 @@ export * from './packet/frame';
 export * from './pcap';
 export * from './inspect/records';
 export * from './track';
+export * from './inspect/timeline';
+export * from './fsm';
+export * from './sim';

@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { DecodeError, UsageError } from '../errors';
 import { inspectFrames } from '../inspect/records';
 import { formatTable } from '../inspect/table';
+import { buildTimelines } from '../inspect/timeline';
+import { formatTimelines } from '../inspect/timeline-text';
 import { readCapture } from '../pcap';
 import { CliIo } from './io';
 
-export const INSPECT_USAGE = 'vrrpd inspect FILE [--json]';
+export const INSPECT_USAGE = 'vrrpd inspect FILE [--json] [--timeline]';
 
 /** Reads a capture file, refusing what is missing, unreadable or not a capture with a one-line message. */
 export function loadCapture(file: string): ReturnType<typeof readCapture> {
@@ -27,10 +29,14 @@ export function loadCapture(file: string): ReturnType<typeof readCapture> {
 }
 
 /** Runs inspect on `file`; returns the exit code. */
-export function runInspect(file: string, opts: { json: boolean }, io: CliIo): number {
+export function runInspect(file: string, opts: { json: boolean; timeline?: boolean }, io: CliIo): number {
   const capture = loadCapture(file);
   const records = inspectFrames(capture.frames);
-  if (opts.json) {
+  if (opts.timeline) {
+    const timelines = buildTimelines(records);
+    if (opts.json) for (const t of timelines) io.out(JSON.stringify(t));
+    else for (const line of formatTimelines(timelines, records.length ? records[0].time : 0)) io.out(line);
+  } else if (opts.json) {
     for (const r of records) io.out(JSON.stringify(r));
   } else {
     for (const line of formatTable(records)) io.out(line);

@@ -15,6 +15,9 @@ Usage:
   ${INSPECT_USAGE}
       Decode every VRRP frame of a pcap or pcapng capture (Ethernet, Linux cooked SLL/SLL2),
       one line per frame, with the receive-rule verdict; --json prints one JSON object per line.
+      --timeline: per virtual router, who was MASTER from when to when, each takeover and how long
+      it took from the old master's last advert, and anomalies (two masters, interval, address-list,
+      checksum-form or auth mismatches between peers, TTL not 255).
   vrrpd --help | --version
 `;
 
@@ -31,9 +34,13 @@ function version(): string {
 }
 
 function inspectCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
   if (positionals.length !== 1) throw new UsageError(`usage: ${INSPECT_USAGE}`);
-  return runInspect(positionals[0], { json: values.json === true }, io);
+  return runInspect(positionals[0], { json: values.json === true, timeline: values.timeline === true }, io);
 }
 
 /** Runs the command line `argv` (without node and script); resolves to the exit code. */

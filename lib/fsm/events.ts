@@ -4,7 +4,8 @@
  */
 import EventEmitter from 'eventemitter3';
 import type { Advertisement } from '../packet/advertisement';
-import { AdvertSource, assertNever, VirtualRouter } from './router';
+import { assertNever } from '../assert';
+import { AdvertSource, VirtualRouter } from './router';
 import type { Action, AdvertDropReason, RouterState, TrackingImpact, TransitionReason } from './types';
 
 /** Events of an observed router and their listener signatures. */

@@ -1,5 +1,5 @@
 /** The sans-I/O virtual router: state machine, timers, priority, sync groups and typed events. */
-export { VirtualRouter, assertNever } from './router';
+export { VirtualRouter } from './router';
 export type { AdvertSource } from './router';
 export { SyncGroup } from './sync-group';
 export type { MemberActions, SyncGroupState } from './sync-group';
@@ -8,7 +8,7 @@ export type { RouterEvents } from './events';
 export { resolveConfig } from './config';
 export type { ResolvedConfig } from './config';
 export { buildAdvert, rejectReason } from './advert';
-export { effectivePriority, outranks, OWNER_PRIORITY, STOP_PRIORITY, MIN_BACKUP_PRIORITY, MAX_BACKUP_PRIORITY } from './priority';
+export { outranks } from './priority';
 export {
   MS_PER_CS,
   CS_PER_S,

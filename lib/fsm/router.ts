@@ -8,17 +8,16 @@ import type { Advertisement } from '../packet/advertisement';
 import { formatAddress, parseAddress } from '../packet/address';
 import { buildAdvert, rejectReason } from './advert';
 import { resolveConfig, ResolvedConfig } from './config';
-import { effectivePriority, OWNER_PRIORITY, outranks, STOP_PRIORITY } from './priority';
+import { assertNever } from '../assert';
+import { PRIORITY_OWNER, PRIORITY_STOP } from '../packet/constants';
+import { effectivePriority } from '../track/impact';
+import { outranks } from './priority';
 import { deadlineMs, initialMasterWaitCs, masterDownIntervalCs, preemptDelayMs, skewTimeCs } from './timers';
 import type { Action, AdvertDropReason, RouterConfig, RouterState, TrackingImpact, TransitionReason } from './types';
 
 /** Reasons a Backup's Master_Down_Timer can fire for (reported on the BACKUP -> MASTER change). */
 type TakeoverReason = Extract<TransitionReason, 'master-down-timer' | 'priority-zero' | 'preempted'>;
 
-/** Exhaustiveness guard for `switch` over string-literal unions. */
-export function assertNever(value: never): never {
-  throw new TypeError(`unexpected value ${String(value)}`);
-}
 
 /** Where an advert came from: the IP source address (the sender's primary address, RFC 9568 §7.2). */
 export interface AdvertSource {
@@ -101,7 +100,7 @@ export class VirtualRouter {
   startup(now: number): Action[] {
     if (this.current !== 'INIT') return [];
     if (this.ownFault || this.groupFault) return this.moveTo('FAULT', 'fault');
-    if (this.priority === OWNER_PRIORITY) return this.becomeMaster(now, 'owner-startup');
+    if (this.priority === PRIORITY_OWNER) return this.becomeMaster(now, 'owner-startup');
     const waitCs =
       this.config.initialState === 'MASTER'
         ? initialMasterWaitCs(this.config.version, this.config.intervalCs)
@@ -217,7 +216,7 @@ export class VirtualRouter {
 
   private backupReceive(ad: Advertisement, src: string, now: number): Action[] {
     const p = ad.priority;
-    if (p === STOP_PRIORITY) {
+    if (p === PRIORITY_STOP) {
       this.downDeadline = deadlineMs(now, skewTimeCs(this.config.version, this.priority, this.masterAdverCs));
       this.takeoverReason = 'priority-zero';
       return [];
@@ -242,7 +241,7 @@ export class VirtualRouter {
   }
 
   private masterReceive(ad: Advertisement, src: string, now: number): Action[] {
-    if (ad.priority === STOP_PRIORITY) {
+    if (ad.priority === PRIORITY_STOP) {
       this.adverDeadline = deadlineMs(now, this.config.intervalCs);
       return [this.advert(this.priority)];
     }
@@ -299,7 +298,7 @@ export class VirtualRouter {
     const from = this.current;
     const actions: Action[] = [];
     if (from === 'MASTER') {
-      actions.push(this.advert(STOP_PRIORITY), { type: 'remove-vips', addresses: [...this.config.virtualAddresses] });
+      actions.push(this.advert(PRIORITY_STOP), { type: 'remove-vips', addresses: [...this.config.virtualAddresses] });
     }
     this.current = to;
     this.adverDeadline = null;
@@ -312,7 +311,7 @@ export class VirtualRouter {
   }
 
   private leaveFault(now: number): Action[] {
-    if (this.priority === OWNER_PRIORITY) return this.becomeMaster(now, 'fault-cleared');
+    if (this.priority === PRIORITY_OWNER) return this.becomeMaster(now, 'fault-cleared');
     const actions = this.becomeBackup('fault-cleared', this.config.intervalCs);
     this.downDeadline = deadlineMs(now, this.masterDownCs());
     return actions;

@@ -14,7 +14,8 @@
  * - BACKUP: when a MASTER member drops to BACKUP (it heard a better router), every MASTER member drops to
  *   BACKUP (addresses released, no priority-0 advert), each with a full Master_Down_Interval.
  */
-import { assertNever, VirtualRouter } from './router';
+import { assertNever } from '../assert';
+import { VirtualRouter } from './router';
 import type { Action, RouterState } from './types';
 
 type Emit = (router: VirtualRouter, produced: Action[]) => void;

@@ -2,8 +2,8 @@
  * track_file (vrrp_track_file is keepalived's deprecated synonym): an integer read from a file, fed by the
  * file watcher at the edge. keepalived.conf(5) "Track files"; behaviour checked against keepalived 2.2.7.
  */
+import { assertNever } from '../assert';
 import {
-  assertNever,
   checkInteger,
   type Contribution,
   type Tracker,

@@ -3,10 +3,9 @@
  * keepalived.conf(5) "VRRP instance(s)" (priority, track_*); RFC 9568 §6.1 (priority 255 = address owner).
  */
 import { VrrpError } from '../errors';
+import { PRIORITY_OWNER } from '../packet/constants';
 import type { Tracker } from './tracker';
 
-/** Priority of the address owner (RFC 9568 §6.1); trackers never change it. */
-export const OWNER_PRIORITY = 255;
 /** Lowest effective priority of a non-owner (0 is reserved for "leaving", RFC 9568 §6.1). */
 export const MIN_EFFECTIVE_PRIORITY = 1;
 /** Highest effective priority of a non-owner: trackers cannot lift it to 255. */
@@ -59,13 +58,13 @@ export function trackerImpact(trackers: Iterable<Tracker>): TrackerImpact {
  * @throws VrrpError `CONFIG` when `base` is not an integer in 1..255 or `delta` is not a finite integer.
  */
 export function effectivePriority(base: number, delta: number): number {
-  if (!Number.isInteger(base) || base < 1 || base > OWNER_PRIORITY) {
+  if (!Number.isInteger(base) || base < 1 || base > PRIORITY_OWNER) {
     throw new VrrpError('CONFIG', `priority must be an integer in 1..255 (got ${base})`);
   }
   if (!Number.isSafeInteger(delta)) {
     throw new VrrpError('CONFIG', `tracker priority delta must be an integer (got ${delta})`);
   }
-  if (base === OWNER_PRIORITY) return OWNER_PRIORITY;
+  if (base === PRIORITY_OWNER) return PRIORITY_OWNER;
   return Math.min(MAX_EFFECTIVE_PRIORITY, Math.max(MIN_EFFECTIVE_PRIORITY, base + delta));
 }
 

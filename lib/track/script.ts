@@ -2,9 +2,9 @@
  * vrrp_script: rise/fall state and run scheduling of one script, fed with results by the process runner at
  * the edge. keepalived.conf(5) "VRRP script(s)"; behaviour checked against keepalived 2.2.7.
  */
+import { assertNever } from '../assert';
 import { VrrpError } from '../errors';
 import {
-  assertNever,
   binaryContribution,
   checkInteger,
   checkPositiveMs,

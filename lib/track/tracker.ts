@@ -3,6 +3,7 @@
  * of the two-valued ones. Pure: no I/O, no clock. keepalived.conf(5), "VRRP instance(s)", track_interface
  * and track_script; behaviour checked against keepalived 2.2.7.
  */
+import { assertNever } from '../assert';
 import { VrrpError } from '../errors';
 
 /** Which keepalived tracker a {@link Tracker} stands for. */
@@ -111,9 +112,4 @@ export function checkPositiveMs(what: string, value: number): number {
     throw new VrrpError('CONFIG', `${what} must be a positive number of milliseconds (got ${value})`);
   }
   return value;
-}
-
-/** Exhaustiveness check for `switch` over string-literal unions. */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value ${String(value)}`);
 }

@@ -1,5 +1,6 @@
 /** Priority arithmetic and the election order (lib/fsm/priority.ts). */
-import { effectivePriority, outranks } from '../../lib/fsm';
+import { outranks } from '../../lib/fsm';
+import { effectivePriority } from '../../lib/track';
 
 describe('priority', () => {
   test('RFC 9568 §5.2.4: the address owner keeps priority 255 whatever the tracker weights', () => {
