@@ -5,7 +5,8 @@
  * and the byte offset. Decoding is structural; the receive rules live in ./receive.ts.
  */
 import { DecodeError, EncodeError } from '../errors';
-import { formatAddress, parseAddress } from './address';
+import { formatAddress } from './address';
+import { addressField, checkUint } from './fields';
 import { ChecksumForm, vrrpChecksum } from './checksum';
 import {
   addressLength,
@@ -90,20 +91,7 @@ export function encodingLength(ad: Advertisement): number {
   return ad.version === 2 ? n + VRRP_V2_AUTH_LENGTH : n;
 }
 
-function checkByte(value: number, max: number, field: string): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new EncodeError('INVALID_FIELD', `${field} must be an integer 0..${max}, got ${value}`, field);
-  }
-}
 
-function toBytes(a: string | Uint8Array, family: Family, field: string): Uint8Array {
-  if (typeof a !== 'string') return a;
-  try {
-    return parseAddress(a, family);
-  } catch {
-    throw new EncodeError('INVALID_FIELD', `${field} is not an IPv${family} address: ${a}`, field);
-  }
-}
 
 /**
  * Writes `ad` into `buf` at `offset` (a new buffer when none is given) with its checksum, and returns
@@ -114,12 +102,12 @@ export function encode(ad: Advertisement, buf?: Buffer, offset = 0, opts?: Encod
   if (version !== 2 && version !== 3) throw new EncodeError('INVALID_FIELD', `unknown version ${version}`, 'version');
   if (ad.family !== 4 && ad.family !== 6) throw new EncodeError('INVALID_FIELD', `unknown family ${ad.family}`, 'family');
   if (ad.version === 2 && (ad.family as Family) !== 4) throw new EncodeError('INVALID_FIELD', 'VRRPv2 is IPv4 only', 'family');
-  checkByte(ad.vrid, 255, 'vrid');
-  checkByte(ad.priority, 255, 'priority');
-  checkByte(ad.addresses.length, 255, 'addresses.length');
-  if (ad.version === 3) checkByte(ad.intervalCs, V3_MAX_INTERVAL_CS, 'intervalCs');
+  checkUint(ad.vrid, 255, 'vrid');
+  checkUint(ad.priority, 255, 'priority');
+  checkUint(ad.addresses.length, 255, 'addresses.length');
+  if (ad.version === 3) checkUint(ad.intervalCs, V3_MAX_INTERVAL_CS, 'intervalCs');
   else {
-    checkByte(ad.intervalS, 255, 'intervalS');
+    checkUint(ad.intervalS, 255, 'intervalS');
     if (ad.authType === (AUTH_IP_AH as number)) {
       throw new EncodeError('INVALID_FIELD', 'auth type 2 (IP Authentication Header) is not supported', 'authType');
     }
@@ -137,8 +125,8 @@ export function encode(ad: Advertisement, buf?: Buffer, offset = 0, opts?: Encod
     if (opts?.src === undefined || opts.dst === undefined) {
       throw new EncodeError('CHECKSUM_CONTEXT_REQUIRED', 'a pseudo-header checksum needs opts.src and opts.dst');
     }
-    src = toBytes(opts.src, ad.family, 'src');
-    dst = toBytes(opts.dst, ad.family, 'dst');
+    src = addressField(opts.src, ad.family, 'src');
+    dst = addressField(opts.dst, ad.family, 'dst');
   }
   const length = encodingLength(ad);
   if (!buf) buf = Buffer.alloc(offset + length);
@@ -159,7 +147,7 @@ export function encode(ad: Advertisement, buf?: Buffer, offset = 0, opts?: Encod
   const size = addressLength(ad.family);
   let p = offset + VRRP_HEADER_LENGTH;
   for (let i = 0; i < ad.addresses.length; i++, p += size) {
-    const a = toBytes(ad.addresses[i], ad.family, `addresses[${i}]`);
+    const a = addressField(ad.addresses[i], ad.family, `addresses[${i}]`);
     buf.set(a, p);
   }
   if (ad.version === 2) {

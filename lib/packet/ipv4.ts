@@ -3,9 +3,10 @@
  * 20-byte header VRRP sends (no options) with its header checksum (RFC 1071).
  */
 import { DecodeError, EncodeError } from '../errors';
-import { formatIPv4, parseAddress } from './address';
+import { formatIPv4 } from './address';
 import { internetChecksum } from './checksum';
 import type { IpHeader } from './ip';
+import { addressField, checkUint } from './fields';
 
 /** Bytes of an IPv4 header without options (IHL 5). */
 export const IPV4_HEADER_LENGTH = 20;
@@ -97,21 +98,7 @@ export function decodeIPv4(buf: Uint8Array, offset = 0, end?: number): IPv4Heade
   };
 }
 
-function checkInt(value: number | undefined, max: number, field: string): number {
-  const v = value ?? 0;
-  if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new EncodeError('INVALID_FIELD', `${field} must be an integer 0..${max}, got ${String(value)}`, field);
-  }
-  return v;
-}
 
-function addressField(text: string, field: string): Buffer {
-  try {
-    return parseAddress(text, 4);
-  } catch {
-    throw new EncodeError('INVALID_FIELD', `${field} is not an IPv4 address: ${JSON.stringify(text)}`, field);
-  }
-}
 
 /**
  * Writes a 20-byte IPv4 header (no options) for a payload of `payloadLength` bytes at buf[offset] (a new
@@ -119,13 +106,13 @@ function addressField(text: string, field: string): Buffer {
  * @throws EncodeError INVALID_FIELD (address not IPv4, field out of range, payloadLength > 65515), BUFFER_TOO_SMALL.
  */
 export function encodeIPv4(h: IPv4HeaderFields, payloadLength: number, buf?: Buffer, offset = 0): Buffer {
-  const src = addressField(h.src, 'src');
-  const dst = addressField(h.dst, 'dst');
-  const ttl = checkInt(h.ttl, 255, 'ttl');
-  const protocol = checkInt(h.protocol, 255, 'protocol');
-  const tos = checkInt(h.tos, 255, 'tos');
-  const id = checkInt(h.id, 0xffff, 'id');
-  const length = checkInt(payloadLength, 0xffff - IPV4_HEADER_LENGTH, 'payloadLength') + IPV4_HEADER_LENGTH;
+  const src = addressField(h.src, 4, 'src');
+  const dst = addressField(h.dst, 4, 'dst');
+  const ttl = checkUint(h.ttl, 255, 'ttl');
+  const protocol = checkUint(h.protocol, 255, 'protocol');
+  const tos = checkUint(h.tos, 255, 'tos');
+  const id = checkUint(h.id, 0xffff, 'id');
+  const length = checkUint(payloadLength, 0xffff - IPV4_HEADER_LENGTH, 'payloadLength') + IPV4_HEADER_LENGTH;
   if (!buf) buf = Buffer.alloc(offset + IPV4_HEADER_LENGTH);
   if (!Number.isInteger(offset) || offset < 0 || buf.length < offset + IPV4_HEADER_LENGTH) {
     throw new EncodeError('BUFFER_TOO_SMALL', `need ${IPV4_HEADER_LENGTH} bytes at offset ${offset}, buffer has ${buf.length}`);

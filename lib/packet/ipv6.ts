@@ -4,8 +4,9 @@
  * 40-byte header.
  */
 import { DecodeError, EncodeError } from '../errors';
-import { formatIPv6, parseAddress } from './address';
+import { formatIPv6 } from './address';
 import type { IpHeader } from './ip';
+import { addressField, checkUint } from './fields';
 
 /** Bytes of the fixed IPv6 header. */
 export const IPV6_HEADER_LENGTH = 40;
@@ -96,21 +97,7 @@ export function decodeIPv6(buf: Uint8Array, offset = 0, end?: number): IPv6Heade
   };
 }
 
-function checkInt(value: number | undefined, max: number, field: string): number {
-  const v = value ?? 0;
-  if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new EncodeError('INVALID_FIELD', `${field} must be an integer 0..${max}, got ${String(value)}`, field);
-  }
-  return v;
-}
 
-function addressField(text: string, field: string): Buffer {
-  try {
-    return parseAddress(text, 6);
-  } catch {
-    throw new EncodeError('INVALID_FIELD', `${field} is not an IPv6 address: ${JSON.stringify(text)}`, field);
-  }
-}
 
 /**
  * Writes the 40-byte IPv6 header for a payload of `payloadLength` bytes (0..65535) at buf[offset] (a new
@@ -118,13 +105,13 @@ function addressField(text: string, field: string): Buffer {
  * @throws EncodeError INVALID_FIELD (address not IPv6, field out of range), BUFFER_TOO_SMALL.
  */
 export function encodeIPv6(h: IPv6HeaderFields, payloadLength: number, buf?: Buffer, offset = 0): Buffer {
-  const src = addressField(h.src, 'src');
-  const dst = addressField(h.dst, 'dst');
-  const hopLimit = checkInt(h.hopLimit, 255, 'hopLimit');
-  const nextHeader = checkInt(h.nextHeader, 255, 'nextHeader');
-  const trafficClass = checkInt(h.trafficClass, 255, 'trafficClass');
-  const flowLabel = checkInt(h.flowLabel, 0xfffff, 'flowLabel');
-  const length = checkInt(payloadLength, 0xffff, 'payloadLength');
+  const src = addressField(h.src, 6, 'src');
+  const dst = addressField(h.dst, 6, 'dst');
+  const hopLimit = checkUint(h.hopLimit, 255, 'hopLimit');
+  const nextHeader = checkUint(h.nextHeader, 255, 'nextHeader');
+  const trafficClass = checkUint(h.trafficClass, 255, 'trafficClass');
+  const flowLabel = checkUint(h.flowLabel, 0xfffff, 'flowLabel');
+  const length = checkUint(payloadLength, 0xffff, 'payloadLength');
   if (!buf) buf = Buffer.alloc(offset + IPV6_HEADER_LENGTH);
   if (!Number.isInteger(offset) || offset < 0 || buf.length < offset + IPV6_HEADER_LENGTH) {
     throw new EncodeError('BUFFER_TOO_SMALL', `need ${IPV6_HEADER_LENGTH} bytes at offset ${offset}, buffer has ${buf.length}`);

@@ -1,32 +1,8 @@
 import fc from 'fast-check';
-import { DecodeError, EncodeError } from '../../lib/errors';
+import { DecodeError } from '../../lib/errors';
 import { ARP_LENGTH, buildGratuitousArp, decodeArp } from '../../lib/packet/arp';
 import { decodeEthernet, ETHERTYPE_ARP } from '../../lib/packet/ethernet';
-
-function bytes(...parts: string[]): Buffer {
-  return Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
-
-function decodeError(fn: () => unknown): DecodeError {
-  const e = thrown(fn);
-  if (!(e instanceof DecodeError)) throw e;
-  return e;
-}
-
-function encodeError(fn: () => unknown): EncodeError {
-  const e = thrown(fn);
-  if (!(e instanceof EncodeError)) throw e;
-  return e;
-}
+import { bytes, decodeError, encodeError } from '../helpers/bytes';
 
 /** Gratuitous ARP (RFC 5227 §3 announcement) for 192.0.2.100 from the IPv4 virtual MAC of VRID 51. */
 const GARP = bytes(

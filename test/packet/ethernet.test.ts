@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DecodeError, EncodeError } from '../../lib/errors';
+import { DecodeError } from '../../lib/errors';
 import {
   decodeEthernet,
   encodeEthernet,
@@ -11,32 +11,9 @@ import {
   parseMac,
   virtualMac,
 } from '../../lib/packet/ethernet';
+import { bytes, decodeError, encodeError } from '../helpers/bytes';
 
 /** Hex groups (spaces ignored) to bytes. */
-function bytes(...parts: string[]): Buffer {
-  return Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
-
-function decodeError(fn: () => unknown): DecodeError {
-  const e = thrown(fn);
-  if (!(e instanceof DecodeError)) throw e;
-  return e;
-}
-
-function encodeError(fn: () => unknown): EncodeError {
-  const e = thrown(fn);
-  if (!(e instanceof EncodeError)) throw e;
-  return e;
-}
 
 const UNTAGGED = bytes(
   '01 00 5e 00 00 12', // destination: IPv4 multicast MAC of 224.0.0.18

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import fc from 'fast-check';
-import { EncodeError } from '../../lib/errors';
 import { formatIPv6 } from '../../lib/packet/address';
 import { Advertisement, decode } from '../../lib/packet/advertisement';
 import { buildGratuitousArp } from '../../lib/packet/arp';
@@ -13,20 +12,7 @@ import { decodeIp } from '../../lib/packet/ip';
 import { decodeIPv4 } from '../../lib/packet/ipv4';
 import { decapsulate } from '../../lib/packet/link';
 import { buildUnsolicitedNa } from '../../lib/packet/ndisc';
-
-function bytes(...parts: string[]): Buffer {
-  return Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
-}
-
-function encodeError(fn: () => unknown): EncodeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EncodeError) return e;
-    throw e;
-  }
-  throw new Error('expected an EncodeError');
-}
+import { bytes, encodeError } from '../helpers/bytes';
 
 const V2: Advertisement = { version: 2, family: 4, vrid: 51, priority: 100, intervalS: 1, authType: 0, authData: new Uint8Array(8), addresses: ['192.0.2.100'] };
 const V3_4: Advertisement = { version: 3, family: 4, vrid: 51, priority: 100, intervalCs: 100, addresses: ['192.0.2.100'] };

@@ -1,32 +1,8 @@
 import fc from 'fast-check';
-import { DecodeError, EncodeError } from '../../lib/errors';
+import { DecodeError } from '../../lib/errors';
 import { decodeIp } from '../../lib/packet/ip';
 import { decodeIPv4, encodeIPv4, IPV4_HEADER_LENGTH } from '../../lib/packet/ipv4';
-
-function bytes(...parts: string[]): Buffer {
-  return Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
-
-function decodeError(fn: () => unknown): DecodeError {
-  const e = thrown(fn);
-  if (!(e instanceof DecodeError)) throw e;
-  return e;
-}
-
-function encodeError(fn: () => unknown): EncodeError {
-  const e = thrown(fn);
-  if (!(e instanceof EncodeError)) throw e;
-  return e;
-}
+import { bytes, decodeError, encodeError } from '../helpers/bytes';
 
 /** Reference RFC 1071 checksum, written apart from lib/packet/checksum.ts: fold after every add. */
 function refChecksum(b: Uint8Array): number {

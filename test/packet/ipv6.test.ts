@@ -1,33 +1,9 @@
 import fc from 'fast-check';
-import { DecodeError, EncodeError } from '../../lib/errors';
+import { DecodeError } from '../../lib/errors';
 import { formatIPv6 } from '../../lib/packet/address';
 import { decodeIp } from '../../lib/packet/ip';
 import { decodeIPv6, encodeIPv6, IPV6_HEADER_LENGTH } from '../../lib/packet/ipv6';
-
-function bytes(...parts: string[]): Buffer {
-  return Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
-
-function decodeError(fn: () => unknown): DecodeError {
-  const e = thrown(fn);
-  if (!(e instanceof DecodeError)) throw e;
-  return e;
-}
-
-function encodeError(fn: () => unknown): EncodeError {
-  const e = thrown(fn);
-  if (!(e instanceof EncodeError)) throw e;
-  return e;
-}
+import { bytes, decodeError, encodeError } from '../helpers/bytes';
 
 const FE80_1 = 'fe80 0000 0000 0000 0000 0000 0000 0001';
 const FF02_12 = 'ff02 0000 0000 0000 0000 0000 0000 0012';

@@ -2,20 +2,7 @@ import fc from 'fast-check';
 import { DecodeError } from '../../lib/errors';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from '../../lib/packet/ethernet';
 import { decapsulate } from '../../lib/packet/link';
-
-function bytes(...parts: string[]): Buffer {
-  return Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
-}
-
-function decodeError(fn: () => unknown): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DecodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a DecodeError');
-}
+import { bytes, decodeError } from '../helpers/bytes';
 
 const IPV4_START = '45 c0 00 14'; // first bytes of an IPv4 header
 const IPV6_START = '6c 00 00 00'; // first bytes of an IPv6 header

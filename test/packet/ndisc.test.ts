@@ -1,34 +1,10 @@
 import fc from 'fast-check';
-import { DecodeError, EncodeError } from '../../lib/errors';
+import { DecodeError } from '../../lib/errors';
 import { formatIPv6 } from '../../lib/packet/address';
 import { decodeEthernet, ETHERTYPE_IPV6 } from '../../lib/packet/ethernet';
 import { decodeIPv6 } from '../../lib/packet/ipv6';
 import { buildUnsolicitedNa, decodeNeighborAdvert } from '../../lib/packet/ndisc';
-
-function bytes(...parts: string[]): Buffer {
-  return Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
-
-function decodeError(fn: () => unknown): DecodeError {
-  const e = thrown(fn);
-  if (!(e instanceof DecodeError)) throw e;
-  return e;
-}
-
-function encodeError(fn: () => unknown): EncodeError {
-  const e = thrown(fn);
-  if (!(e instanceof EncodeError)) throw e;
-  return e;
-}
+import { bytes, decodeError, encodeError } from '../helpers/bytes';
 
 /**
  * Reference ICMPv6 checksum, written apart from lib/packet/checksum.ts: builds the RFC 8200 §8.1
