@@ -1,0 +1,137 @@
+/**
+ * Runs the external commands a keepalived.conf names (vrrp_script checks, notify scripts) the way
+ * keepalived does: the command line is split into words (double or single quotes group words), run
+ * without a shell, in its own process group, optionally as another user; on timeout the whole group is
+ * killed with SIGKILL and the run counts as a timeout. Never throws for a failing command.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Outcome of one run, as lib/track's ScriptTracker takes it. */
+export type CommandOutcome = 'success' | 'failure' | 'timeout';
+
+export interface CommandResult {
+  outcome: CommandOutcome;
+  /** Exit code, or null when killed by a signal or not started. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why it could not start (ENOENT, EACCES …), when it could not. */
+  spawnError: string | null;
+  durationMs: number;
+}
+
+export interface CommandOptions {
+  /** Kill the process group and report 'timeout' after this many milliseconds. */
+  timeoutMs: number;
+  /** Run as this user (name or uid) and group (name or gid); default: the daemon's own. */
+  user?: string;
+  group?: string;
+  /** Extra environment variables (notify scripts get none by default, as in keepalived). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Splits a command line into words: white space separates, "double" and 'single' quotes group, a
+ * backslash escapes the next character outside single quotes. @throws Error on an unclosed quote.
+ */
+export function splitCommand(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`unclosed ${quote} quote in command: ${line}`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** Numeric id of a user or group from /etc/passwd or /etc/group (or the number itself). */
+export function resolveId(name: string, db: '/etc/passwd' | '/etc/group'): number | null {
+  if (/^\d+$/.test(name)) return Number(name);
+  try {
+    for (const line of readFileSync(db, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === name && f.length > 2) return Number(f[2]);
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** Runs `commandLine`; resolves when it exits or its timeout kills it. */
+export function runCommand(commandLine: string | string[], opts: CommandOptions): Promise<CommandResult> {
+  const started = process.hrtime.bigint();
+  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e6;
+  return new Promise((resolve) => {
+    let argv: string[];
+    try {
+      argv = Array.isArray(commandLine) ? commandLine : splitCommand(commandLine);
+    } catch (e) {
+      resolve({ outcome: 'failure', code: null, signal: null, spawnError: (e as Error).message, durationMs: 0 });
+      return;
+    }
+    if (argv.length === 0) {
+      resolve({ outcome: 'failure', code: null, signal: null, spawnError: 'empty command', durationMs: 0 });
+      return;
+    }
+    const uid = opts.user !== undefined ? resolveId(opts.user, '/etc/passwd') : null;
+    const gid = opts.group !== undefined ? resolveId(opts.group, '/etc/group') : null;
+    if ((opts.user !== undefined && uid === null) || (opts.group !== undefined && gid === null)) {
+      resolve({ outcome: 'failure', code: null, signal: null, spawnError: `unknown user or group ${opts.user ?? ''}:${opts.group ?? ''}`, durationMs: 0 });
+      return;
+    }
+    let timedOut = false;
+    let settled = false;
+    const child = spawn(argv[0], argv.slice(1), {
+      detached: true, // own process group, so a timeout kills the script's children too
+      stdio: 'ignore',
+      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...opts.env },
+      ...(uid !== null ? { uid } : {}),
+      ...(gid !== null ? { gid } : {}),
+    });
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, opts.timeoutMs);
+    const finish = (r: CommandResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => finish({ outcome: 'failure', code: null, signal: null, spawnError: e.code ?? e.message, durationMs: elapsed() }));
+    child.on('exit', (code, signal) => {
+      if (timedOut) return finish({ outcome: 'timeout', code, signal, spawnError: null, durationMs: elapsed() });
+      finish({ outcome: code === 0 ? 'success' : 'failure', code, signal, spawnError: null, durationMs: elapsed() });
+    });
+  });
+}
