@@ -1,0 +1,41 @@
+/**
+ * When to send gratuitous ARPs / unsolicited NAs after entering MASTER, as keepalived does:
+ * `garp_master_repeat` at once, the same again after `garp_master_delay`, then, when
+ * `garp_master_refresh` is set, `garp_master_refresh_repeat` every refresh period while MASTER.
+ * Pure: returns the rounds relative to the moment of entering MASTER.
+ */
+
+/** keepalived's GARP settings, in milliseconds and counts. */
+export interface AnnounceConfig {
+  /** garp_master_delay: seconds until the second burst (default 5 s; 0 = no second burst). */
+  delayMs: number;
+  /** garp_master_repeat: announcements per burst (default 5). */
+  repeat: number;
+  /** garp_master_refresh: period of refreshes while MASTER (default 0 = none). */
+  refreshMs: number;
+  /** garp_master_refresh_repeat: announcements per refresh (default 1). */
+  refreshRepeat: number;
+  /** vrrp_garp_interval / vrrp_gna_interval: gap between announcements of one burst (default 0). */
+  intervalMs: number;
+}
+
+export const DEFAULT_ANNOUNCE: AnnounceConfig = { delayMs: 5000, repeat: 5, refreshMs: 0, refreshRepeat: 1, intervalMs: 0 };
+
+/** One burst: `count` announcements starting `atMs` after entering MASTER, `intervalMs` apart. */
+export interface AnnounceRound {
+  atMs: number;
+  count: number;
+}
+
+/** The two initial bursts (the refreshes are periodic: see `refreshRound`). */
+export function initialRounds(cfg: AnnounceConfig): AnnounceRound[] {
+  const rounds: AnnounceRound[] = [];
+  if (cfg.repeat > 0) rounds.push({ atMs: 0, count: cfg.repeat });
+  if (cfg.repeat > 0 && cfg.delayMs > 0) rounds.push({ atMs: cfg.delayMs, count: cfg.repeat });
+  return rounds;
+}
+
+/** The periodic refresh burst, or null when refreshing is off. */
+export function refreshRound(cfg: AnnounceConfig): AnnounceRound | null {
+  return cfg.refreshMs > 0 && cfg.refreshRepeat > 0 ? { atMs: cfg.refreshMs, count: cfg.refreshRepeat } : null;
+}
