@@ -1,0 +1,143 @@
+/**
+ * Platform on Linux through iproute2 (`ip addr`), acting in whatever network namespace the process runs
+ * in, and libpcap for the announcements. Needs CAP_NET_ADMIN (addresses) and CAP_NET_RAW (announce).
+ */
+import { execFile } from 'node:child_process';
+import { buildGratuitousArp } from '../packet/arp';
+import { buildUnsolicitedNa } from '../packet/ndisc';
+import { LinkSender } from '../transport/capture';
+import { InterfaceAddress, Platform, splitCidr } from './types';
+
+/** Something that sends whole Ethernet frames on one interface (LinkSender, or a test double). */
+export interface FrameSender {
+  send(frame: Uint8Array): void;
+  close(): void;
+}
+
+/** Options of `LinuxPlatform`. */
+export interface LinuxPlatformOptions {
+  /** Path or name of the iproute2 binary; default "ip". */
+  ipCommand?: string;
+  /** Opens a frame sender on an interface; default a libpcap LinkSender. */
+  openSender?: (ifname: string) => FrameSender;
+  /** Timeout of one `ip` run in milliseconds; default 5000. */
+  timeoutMs?: number;
+}
+
+interface IpAddrJson {
+  ifname: string;
+  addr_info?: { family: string; local: string; prefixlen: number; scope: string }[];
+}
+
+/** Result of one `ip` run. */
+interface IpRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `ip addr add` of an address that is already there (older iproute2: EEXIST text; newer: extack message). */
+const EXISTS = /File exists|address already assigned/i;
+/** `ip addr del` of an address that is not there (EADDRNOTAVAIL text, or the extack message). */
+const ABSENT = /Cannot assign requested address|address not found/i;
+
+/** Linux implementation of `Platform` (see the module comment). */
+export class LinuxPlatform implements Platform {
+  private readonly ipCommand: string;
+  private readonly openSender: (ifname: string) => FrameSender;
+  private readonly timeoutMs: number;
+  private readonly senders = new Map<string, FrameSender>();
+
+  constructor(opts: LinuxPlatformOptions = {}) {
+    this.ipCommand = opts.ipCommand ?? 'ip';
+    this.openSender = opts.openSender ?? ((ifname) => new LinkSender(ifname));
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+  }
+
+  private run(args: string[]): Promise<IpRun> {
+    return new Promise((resolve, reject) => {
+      execFile(this.ipCommand, args, { timeout: this.timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') {
+          reject(new Error(`${this.ipCommand} ${args.join(' ')}: ${err.message}`));
+          return;
+        }
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  private failure(args: string[], r: IpRun): Error {
+    return new Error(`${this.ipCommand} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  }
+
+  /** `ip addr add CIDR dev IF` (IPv6 with `nodad`: a VIP must be usable at once, as keepalived does). */
+  async addVip(ifname: string, cidr: string): Promise<boolean> {
+    const { address, prefixLength, family } = splitCidr(cidr);
+    const args = ['addr', 'add', `${address}/${prefixLength}`, 'dev', ifname];
+    if (family === 6) args.push('nodad');
+    const r = await this.run(args);
+    if (r.code === 0) return true;
+    if (EXISTS.test(r.stderr)) return false;
+    throw this.failure(args, r);
+  }
+
+  /** `ip addr del CIDR dev IF`. */
+  async removeVip(ifname: string, cidr: string): Promise<boolean> {
+    const { address, prefixLength } = splitCidr(cidr);
+    const args = ['addr', 'del', `${address}/${prefixLength}`, 'dev', ifname];
+    const r = await this.run(args);
+    if (r.code === 0) return true;
+    if (ABSENT.test(r.stderr)) return false;
+    throw this.failure(args, r);
+  }
+
+  /** `ip -j addr show dev IF`, IPv4 and IPv6 addresses only. */
+  async listAddresses(ifname: string): Promise<InterfaceAddress[]> {
+    const args = ['-j', 'addr', 'show', 'dev', ifname];
+    const r = await this.run(args);
+    if (r.code !== 0) throw this.failure(args, r);
+    const links = JSON.parse(r.stdout) as IpAddrJson[];
+    const out: InterfaceAddress[] = [];
+    for (const link of links) {
+      for (const a of link.addr_info ?? []) {
+        if (a.family !== 'inet' && a.family !== 'inet6') continue;
+        const family = a.family === 'inet' ? 4 : 6;
+        out.push({ family, address: a.local, prefixLength: a.prefixlen, cidr: `${a.local}/${a.prefixlen}`, scope: a.scope });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sends a gratuitous ARP (request form, RFC 5227 §3) per IPv4 address and an unsolicited NA from the
+   * interface's link-local address per IPv6 address. @throws Error when an IPv6 address is to be announced
+   * and the interface has no link-local address, or the frame cannot be sent.
+   */
+  async announce(ifname: string, addresses: readonly string[], mac: string): Promise<number> {
+    const targets = addresses.map((a) => splitCidr(a));
+    let linkLocal: string | undefined;
+    if (targets.some((t) => t.family === 6)) {
+      linkLocal = (await this.listAddresses(ifname)).find((a) => a.family === 6 && a.scope === 'link')?.address;
+      if (linkLocal === undefined) throw new Error(`${ifname} has no IPv6 link-local address to send NAs from`);
+    }
+    let sender = this.senders.get(ifname);
+    if (!sender) {
+      sender = this.openSender(ifname);
+      this.senders.set(ifname, sender);
+    }
+    for (const t of targets) {
+      const frame =
+        t.family === 4
+          ? buildGratuitousArp({ senderMac: mac, ip: t.address })
+          : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address });
+      sender.send(frame);
+    }
+    return targets.length;
+  }
+
+  /** Closes the frame senders. */
+  close(): void {
+    for (const s of this.senders.values()) s.close();
+    this.senders.clear();
+  }
+}

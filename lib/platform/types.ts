@@ -1,0 +1,49 @@
+/**
+ * The OS side of a virtual router besides packets: virtual addresses on an interface and the
+ * announcements (gratuitous ARP, unsolicited NA) that move them (RFC 9568 §6.4.1, §7.3).
+ */
+import type { Family } from '../packet/constants';
+
+/** One address configured on an interface. */
+export interface InterfaceAddress {
+  family: Family;
+  /** Address text as iproute2 prints it. */
+  address: string;
+  prefixLength: number;
+  /** "address/prefixLength". */
+  cidr: string;
+  /** iproute2 scope: "global", "link", "host". */
+  scope: string;
+}
+
+/** Adds, removes, lists and announces addresses. Implementations: LinuxPlatform, MemoryPlatform. */
+export interface Platform {
+  /**
+   * Adds `cidr` ("192.0.2.100/24", "2001:db8::100/64"; no prefix means /32 or /128) to `ifname`.
+   * Resolves true when added, false when it was already there. @throws Error when the OS refuses.
+   */
+  addVip(ifname: string, cidr: string): Promise<boolean>;
+  /** Removes `cidr`; resolves true when removed, false when it was not there. @throws Error when the OS refuses. */
+  removeVip(ifname: string, cidr: string): Promise<boolean>;
+  /** Every address on `ifname`, in the OS's order. @throws Error when the interface does not exist. */
+  listAddresses(ifname: string): Promise<InterfaceAddress[]>;
+  /**
+   * Sends one gratuitous ARP per IPv4 address and one unsolicited NA (Router + Override) per IPv6 address
+   * of `addresses` (bare addresses or CIDRs), with Ethernet source `mac`. Resolves to the frames sent.
+   */
+  announce(ifname: string, addresses: readonly string[], mac: string): Promise<number>;
+  /** Releases sockets / handles; idempotent. */
+  close(): void;
+}
+
+/** Splits "addr[/len]" into address and prefix length (default /32 or /128). @throws Error on bad text. */
+export function splitCidr(cidr: string): { address: string; prefixLength: number; family: Family } {
+  const [address, len, extra] = cidr.split('/');
+  const family: Family = address.includes(':') ? 6 : 4;
+  const max = family === 4 ? 32 : 128;
+  const prefixLength = len === undefined ? max : Number(len);
+  if (extra !== undefined || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > max || address === '') {
+    throw new Error(`not an address with an optional prefix length: ${JSON.stringify(cidr)}`);
+  }
+  return { address, prefixLength, family };
+}

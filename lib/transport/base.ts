@@ -1,0 +1,57 @@
+/**
+ * What every receiving transport shares: validation through `receiveIp`, counters, 'advert' / 'drop'
+ * events. Subclasses only move bytes.
+ */
+import { EventEmitter } from 'node:events';
+import { Family } from '../packet/constants';
+import { InstanceLookup, receiveIp } from '../packet/receive';
+import { copyCounters, emptyCounters, TransportCounters } from './types';
+
+/** Base class of the IP transports; not exported from the package index. */
+export abstract class TransportBase extends EventEmitter {
+  protected readonly stats: TransportCounters = emptyCounters();
+  protected closed = false;
+
+  protected constructor(
+    readonly family: Family,
+    readonly ifname: string,
+    protected readonly lookup: InstanceLookup | undefined,
+  ) {
+    super();
+  }
+
+  /** A snapshot of the counters. */
+  counters(): TransportCounters {
+    return copyCounters(this.stats);
+  }
+
+  /**
+   * Validates the IP packet at buf[offset, end) and emits 'advert' (valid) or 'drop'. Packets of the
+   * other family are counted as BAD_IP_HEADER. Never throws for bad input.
+   */
+  protected deliver(buf: Buffer, offset: number, end: number): void {
+    this.stats.received++;
+    const rx = receiveIp(buf, offset, end, this.lookup);
+    let reason = rx.reason;
+    if (reason === null && rx.ip !== null && rx.ip.family !== this.family) reason = 'BAD_IP_HEADER';
+    if (reason !== null || rx.ip === null) {
+      const r = reason ?? 'BAD_IP_HEADER';
+      this.stats.dropped[r] = (this.stats.dropped[r] ?? 0) + 1;
+      this.emit('drop', r, rx);
+      return;
+    }
+    this.stats.accepted++;
+    this.emit('advert', Buffer.from(buf.subarray(rx.ip.payloadOffset, rx.ip.payloadEnd)), rx.ip, rx);
+  }
+
+  /** Counts a send outcome and settles the promise of `send`. */
+  protected settle(err: Error | null, resolve: () => void, reject: (e: Error) => void): void {
+    if (err) {
+      this.stats.sendErrors++;
+      reject(err);
+    } else {
+      this.stats.sent++;
+      resolve();
+    }
+  }
+}

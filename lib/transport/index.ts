@@ -1,0 +1,16 @@
+/** Packet I/O: the VRRP transports (raw sockets, libpcap) and link-layer frame send. */
+export { TransportCounters, VrrpTransport, AdvertListener, DropListener, TransportOptions, emptyCounters } from './types';
+export { Ipv4Transport } from './ipv4';
+export { Ipv6Transport, ipv6VrrpFilter } from './ipv6';
+export { LinkCapture, LinkSender, LinkCaptureOptions } from './capture';
+export { interfaceInfo, InterfaceInfo } from './iface';
+
+import { Family } from '../packet/constants';
+import { Ipv4Transport } from './ipv4';
+import { Ipv6Transport } from './ipv6';
+import { TransportOptions, VrrpTransport } from './types';
+
+/** Opens the transport of `family` on `opts.ifname`. @throws Error as the transport's constructor. */
+export function openTransport(family: Family, opts: TransportOptions): VrrpTransport {
+  return family === 4 ? new Ipv4Transport(opts) : new Ipv6Transport(opts);
+}

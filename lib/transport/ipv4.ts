@@ -1,0 +1,90 @@
+/**
+ * VRRP over IPv4 on a raw socket (protocol 112): multicast to 224.0.0.18 with TTL 255 out of one
+ * interface, and receive with the IP header included so rule 1 (TTL 255, RFC 9568 §7.1) can be checked.
+ */
+import { endianness } from 'node:os';
+import { parseAddress } from '../packet/address';
+import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_TTL } from '../packet/constants';
+import { VRRP_TOS } from '../packet/frame';
+import { TransportBase } from './base';
+import { interfaceInfo } from './iface';
+import {
+  IP_ADD_MEMBERSHIP,
+  IP_MULTICAST_IF,
+  IP_MULTICAST_LOOP,
+  IP_MULTICAST_TTL,
+  IP_TOS,
+  IP_TTL,
+  IPPROTO_IP,
+  RawSocket,
+  rawSocketModule,
+  SO_BINDTODEVICE,
+  SOL_SOCKET,
+} from './native';
+import { TransportOptions, VrrpTransport } from './types';
+
+/** Writes a C `int` in host byte order. */
+export function writeHostInt32(buf: Buffer, value: number, offset: number): void {
+  if (endianness() === 'LE') buf.writeInt32LE(value, offset);
+  else buf.writeInt32BE(value, offset);
+}
+
+/** struct ip_mreqn { multiaddr, address (any), ifindex } for IP_ADD_MEMBERSHIP / IP_MULTICAST_IF. */
+function ipMreqn(group: string, ifindex: number): Buffer {
+  const buf = Buffer.alloc(12);
+  parseAddress(group, 4).copy(buf, 0);
+  writeHostInt32(buf, ifindex, 8);
+  return buf;
+}
+
+/** Binds a raw socket to a device by name (SO_BINDTODEVICE). */
+export function bindToDevice(socket: RawSocket, ifname: string): void {
+  const name = Buffer.from(`${ifname}\0`, 'utf8');
+  socket.setOption(SOL_SOCKET, SO_BINDTODEVICE, name, name.length);
+}
+
+/**
+ * IPv4 VRRP transport. The kernel writes the IP header (TTL 255: IP_MULTICAST_TTL for the group, IP_TTL for
+ * unicast peers), so `send` takes the VRRP message whose checksum the caller computed
+ * with the interface's primary address as source (the address the kernel picks for the bound device).
+ * Needs CAP_NET_RAW. @throws Error when the socket cannot be created or an option is refused.
+ */
+export class Ipv4Transport extends TransportBase implements VrrpTransport {
+  private readonly socket: RawSocket;
+
+  constructor(opts: TransportOptions) {
+    super(4, opts.ifname, opts.lookup);
+    const raw = rawSocketModule();
+    const { ifindex } = interfaceInfo(opts.ifname);
+    this.socket = raw.createSocket({ addressFamily: raw.AddressFamily.IPv4, protocol: IPPROTO_VRRP, bufferSize: 65535 });
+    try {
+      bindToDevice(this.socket, opts.ifname);
+      const mreqn = ipMreqn(VRRP_GROUP_V4, ifindex);
+      this.socket.setOption(IPPROTO_IP, IP_MULTICAST_IF, mreqn, mreqn.length);
+      this.socket.setOption(IPPROTO_IP, IP_ADD_MEMBERSHIP, mreqn, mreqn.length);
+      this.socket.setOption(IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL);
+      this.socket.setOption(IPPROTO_IP, IP_TTL, VRRP_TTL);
+      this.socket.setOption(IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+      this.socket.setOption(IPPROTO_IP, IP_TOS, VRRP_TOS);
+    } catch (e) {
+      this.socket.close();
+      throw e;
+    }
+    this.socket.on('message', (buf) => this.deliver(buf, 0, buf.length));
+    this.socket.on('error', (err) => this.emit('error', err));
+  }
+
+  send(message: Uint8Array, dst: string = VRRP_GROUP_V4): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('transport closed'));
+    const buf = Buffer.from(message);
+    return new Promise((resolve, reject) => {
+      this.socket.send(buf, 0, buf.length, dst, null, (err) => this.settle(err, resolve, reject));
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+}

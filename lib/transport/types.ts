@@ -1,0 +1,66 @@
+/**
+ * The packet I/O contract between the daemon and the operating system: send a VRRP advertisement, hear
+ * the valid ones, count the rest by receive rule (RFC 9568 §7.1).
+ */
+import type { Family } from '../packet/constants';
+import type { DropReason, InstanceLookup, IpInfo, ReceiveResult } from '../packet/receive';
+
+/** What a transport has seen since it was opened. */
+export interface TransportCounters {
+  /** Packets read off the wire (before validation). */
+  received: number;
+  /** Packets that passed every receive rule and were emitted as 'advert'. */
+  accepted: number;
+  /** Dropped packets by reason (only reasons seen are present). */
+  dropped: Partial<Record<DropReason, number>>;
+  /** Advertisements handed to the kernel / driver. */
+  sent: number;
+  /** Sends the kernel or driver refused. */
+  sendErrors: number;
+}
+
+/** Listener of valid advertisements: the VRRP message bytes, the IP facts, and the full verdict. */
+export type AdvertListener = (bytes: Buffer, ip: IpInfo, result: ReceiveResult) => void;
+/** Listener of dropped packets (for logs and `inspect`; counters are kept either way). */
+export type DropListener = (reason: NonNullable<ReceiveResult['reason']>, result: ReceiveResult) => void;
+
+/** Options shared by the IP transports. */
+export interface TransportOptions {
+  /** Interface to send on and listen on (e.g. "eth0"). */
+  ifname: string;
+  /** Instance lookup for the configuration-dependent rules; without it only the wire rules apply. */
+  lookup?: InstanceLookup;
+}
+
+/**
+ * Sends and receives VRRP advertisements on one interface and address family. Received packets go
+ * through `receiveIp`; valid ones are emitted as 'advert', the others counted under their DropReason
+ * and emitted as 'drop'. Never throws for bad input from the network.
+ */
+export interface VrrpTransport {
+  readonly family: Family;
+  readonly ifname: string;
+  /**
+   * Sends one VRRP message (the bytes after the IP header, checksum already filled in for IPv4; the
+   * kernel fills it for IPv6) to `dst`, default the VRRP group (224.0.0.18 / ff02::12), TTL 255.
+   * Resolves when the kernel took it; rejects with the socket error.
+   */
+  send(message: Uint8Array, dst?: string): Promise<void>;
+  on(event: 'advert', listener: AdvertListener): this;
+  on(event: 'drop', listener: DropListener): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  /** A snapshot of the counters. */
+  counters(): TransportCounters;
+  /** Closes the sockets / capture; idempotent. */
+  close(): void;
+}
+
+/** New zeroed counters. */
+export function emptyCounters(): TransportCounters {
+  return { received: 0, accepted: 0, dropped: {}, sent: 0, sendErrors: 0 };
+}
+
+/** Copies counters (so callers cannot mutate the transport's own). */
+export function copyCounters(c: TransportCounters): TransportCounters {
+  return { ...c, dropped: { ...c.dropped } };
+}

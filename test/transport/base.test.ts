@@ -1,0 +1,60 @@
+/** TransportBase without sockets: what reaches 'advert', what is counted under which reason. */
+import { Advertisement, encode } from '../../lib/packet/advertisement';
+import { buildAdvertFrame } from '../../lib/packet/frame';
+import { ETHERNET_HEADER_LENGTH } from '../../lib/packet/ethernet';
+import { InstanceLookup } from '../../lib/packet/receive';
+import { TransportBase } from '../../lib/transport/base';
+
+class FakeTransport extends TransportBase {
+  constructor(family: 4 | 6, lookup?: InstanceLookup) {
+    super(family, 'eth0', lookup);
+  }
+  push(packet: Buffer): void {
+    this.deliver(packet, 0, packet.length);
+  }
+}
+
+const V3_4: Advertisement = { version: 3, family: 4, vrid: 51, priority: 100, intervalCs: 100, addresses: ['192.0.2.100'] };
+const ipPacket = (ttl = 255, advert: Advertisement = V3_4): Buffer =>
+  buildAdvertFrame({ srcMac: '00:00:5e:00:01:33', src: advert.family === 4 ? '192.0.2.1' : 'fe80::1', advert, ttl }).subarray(ETHERNET_HEADER_LENGTH);
+
+describe('TransportBase', () => {
+  test('a valid advert is emitted with its message bytes and IP facts', () => {
+    const t = new FakeTransport(4);
+    const seen: { bytes: Buffer; ttl: number }[] = [];
+    t.on('advert', (bytes: Buffer, ip: { ttl: number }) => seen.push({ bytes, ttl: ip.ttl }));
+    t.push(ipPacket());
+    expect(seen).toHaveLength(1);
+    expect(seen[0].ttl).toBe(255);
+    expect(seen[0].bytes).toEqual(encode(V3_4, undefined, 0, { src: '192.0.2.1', dst: '224.0.0.18' }));
+    expect(t.counters()).toEqual({ received: 1, accepted: 1, dropped: {}, sent: 0, sendErrors: 0 });
+  });
+
+  test('drops are counted by reason and emitted as drop, never thrown', () => {
+    const t = new FakeTransport(4, () => undefined);
+    const reasons: string[] = [];
+    t.on('drop', (r: string) => reasons.push(r));
+    t.push(ipPacket(254));
+    t.push(ipPacket(64));
+    t.push(ipPacket()); // no instance for VRID 51
+    t.push(Buffer.from([0x45, 0x00]));
+    const bad = ipPacket();
+    bad[bad.length - 1] ^= 0xff;
+    t.push(bad);
+    expect(reasons).toEqual(['TTL_NOT_255', 'TTL_NOT_255', 'VRID_NOT_CONFIGURED', 'TRUNCATED', 'BAD_CHECKSUM']);
+    expect(t.counters().dropped).toEqual({ TTL_NOT_255: 2, VRID_NOT_CONFIGURED: 1, TRUNCATED: 1, BAD_CHECKSUM: 1 });
+    expect(t.counters()).toMatchObject({ received: 5, accepted: 0 });
+  });
+
+  test('a packet of the other family is dropped as BAD_IP_HEADER', () => {
+    const t = new FakeTransport(6);
+    t.push(ipPacket());
+    expect(t.counters().dropped).toEqual({ BAD_IP_HEADER: 1 });
+  });
+
+  test('counters() returns a copy', () => {
+    const t = new FakeTransport(4);
+    t.counters().dropped.TTL_NOT_255 = 9;
+    expect(t.counters().dropped).toEqual({});
+  });
+});

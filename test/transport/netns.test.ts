@@ -1,0 +1,177 @@
+/**
+ * The transports on a real (namespaced) LAN: host A sends, host B receives through our transport,
+ * observer C records for tshark. Child processes run the compiled dist/ code inside the namespaces.
+ */
+import { ChildProcess, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Advertisement } from '../../lib/packet/advertisement';
+import { buildAdvertFrame } from '../../lib/packet/frame';
+import { TransportCounters } from '../../lib/transport/types';
+import { collect, Lan, netnsSkipReason, REPO_ROOT, RunResult, waitForLine } from '../helpers/netns';
+
+const skip = netnsSkipReason() ?? (existsSync(path.join(REPO_ROOT, 'dist/lib/transport/index.js')) ? null : 'dist/ not built (run npm run build)');
+if (skip) console.log(skip);
+const describeNs = skip ? describe.skip : describe;
+
+const V3_4: Advertisement = { version: 3, family: 4, vrid: 51, priority: 100, intervalCs: 100, addresses: ['192.0.2.100'] };
+const V3_6: Advertisement = { version: 3, family: 6, vrid: 51, priority: 100, intervalCs: 100, addresses: ['fe80::100', '2001:db8::100'] };
+
+/** argv: family ifname durationMs wantReceived. Prints READY, then RESULT {counters, adverts}. */
+const RECEIVER = `
+const [family, ifname, ms, want] = [Number(process.argv[1]), process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const { openTransport } = require('./dist/lib/transport');
+const t = openTransport(family, { ifname });
+const adverts = [];
+t.on('advert', (bytes, ip, rx) => adverts.push({ ttl: ip.ttl, src: ip.src, dst: ip.dst, checksum: rx.checksum, advert: rx.advert }));
+t.on('error', (e) => console.error(String(e)));
+const finish = () => { console.log('RESULT ' + JSON.stringify({ counters: t.counters(), adverts })); t.close(); process.exit(0); };
+const timer = setTimeout(finish, ms);
+const check = () => { if (t.counters().received >= want) { clearTimeout(timer); setTimeout(finish, 300); } };
+t.on('advert', check);
+t.on('drop', check);
+console.log('READY');
+`;
+
+/** argv: family ifname src count. Sends `count` v3 adverts 50 ms apart; prints RESULT counters. */
+const SENDER = `
+const [family, ifname, src, count] = [Number(process.argv[1]), process.argv[2], process.argv[3], Number(process.argv[4])];
+const { openTransport } = require('./dist/lib/transport');
+const { encode } = require('./dist/lib/packet/advertisement');
+const advert = JSON.parse(process.argv[5]);
+const msg = encode(advert, undefined, 0, { src, dst: family === 4 ? '224.0.0.18' : 'ff02::12' });
+const t = openTransport(family, { ifname });
+(async () => {
+  for (let i = 0; i < count; i++) { await t.send(msg); await new Promise((r) => setTimeout(r, 50)); }
+  console.log('RESULT ' + JSON.stringify(t.counters()));
+  t.close();
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+`;
+
+/** argv: ifname hexFrame... Sends each frame with libpcap; prints RESULT sent. */
+const INJECT = `
+const { LinkSender } = require('./dist/lib/transport/capture');
+const s = new LinkSender(process.argv[1]);
+for (const hex of process.argv.slice(2)) s.send(Buffer.from(hex, 'hex'));
+console.log('RESULT ' + s.sent);
+s.close();
+`;
+
+interface Received {
+  counters: TransportCounters;
+  adverts: { ttl: number; src: string; dst: string; checksum: string; advert: Advertisement }[];
+}
+
+function resultOf<T>(r: RunResult): T {
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`no RESULT (exit ${r.code} ${r.signal}): ${r.stdout} ${r.stderr}`);
+  return JSON.parse(line.slice('RESULT '.length)) as T;
+}
+
+describeNs(`transports in namespaces${skip ? ` (${skip})` : ''}`, () => {
+  let lan: Lan;
+  let tmp: string;
+
+  beforeAll(() => {
+    lan = new Lan('tr', 3);
+    tmp = mkdtempSync(path.join(tmpdir(), 'vrrpt-'));
+  });
+  afterAll(() => {
+    lan?.destroy();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Starts a receiver on B, waits until it listens, runs `act`, returns what B received. */
+  async function receiveOnB(family: 4 | 6, want: number, act: () => Promise<RunResult>): Promise<{ rx: Received; act: RunResult }> {
+    const [, b] = lan.hosts;
+    const child = lan.spawn(b.ns, process.execPath, ['-e', RECEIVER, '--', String(family), 'eth0', '4000', String(want)]);
+    const done = collect(child, 8000);
+    await waitForLine(child, 'READY');
+    const actResult = await act();
+    return { rx: resultOf<Received>(await done), act: actResult };
+  }
+
+  function sendFromA(family: 4 | 6, advert: Advertisement, count: number): Promise<RunResult> {
+    const a = lan.hosts[0];
+    const src = family === 4 ? a.ipv4 : a.linkLocal;
+    return lan.runNode(a.ns, SENDER, [String(family), 'eth0', src, String(count), JSON.stringify(advert)], 8000);
+  }
+
+  test('(a) IPv4: an advert sent by A is received valid by B with TTL 255', async () => {
+    const { rx, act } = await receiveOnB(4, 3, () => sendFromA(4, V3_4, 3));
+    expect(resultOf<TransportCounters>(act)).toMatchObject({ sent: 3, sendErrors: 0 });
+    expect(rx.counters).toMatchObject({ received: 3, accepted: 3, dropped: {} });
+    expect(rx.adverts).toHaveLength(3);
+    for (const r of rx.adverts) {
+      expect(r).toMatchObject({ ttl: 255, src: '192.0.2.1', dst: '224.0.0.18', checksum: 'ok-pseudo-header' });
+      expect(r.advert).toEqual(V3_4);
+    }
+  }, 12000);
+
+  test('(b) IPv6: an advert sent by A is received valid by B with hop limit 255', async () => {
+    const { rx, act } = await receiveOnB(6, 3, () => sendFromA(6, V3_6, 3));
+    // received 0: the sender's capture does not see its own adverts.
+    expect(resultOf<TransportCounters>(act)).toMatchObject({ sent: 3, sendErrors: 0, received: 0 });
+    expect(rx.counters).toMatchObject({ received: 3, accepted: 3, dropped: {} });
+    for (const r of rx.adverts) {
+      expect(r).toMatchObject({ ttl: 255, src: 'fe80::1', dst: 'ff02::12', checksum: 'ok' });
+      expect(r.advert).toEqual(V3_6);
+    }
+  }, 12000);
+
+  test('(c) IPv6: an advert with hop limit 254 is dropped as TTL_NOT_255; the same with 255 is accepted', async () => {
+    const a = lan.hosts[0];
+    const frame = (ttl: number): string => buildAdvertFrame({ srcMac: '00:00:5e:00:02:33', src: a.linkLocal, advert: V3_6, ttl }).toString('hex');
+    const { rx, act } = await receiveOnB(6, 2, () => lan.runNode(a.ns, INJECT, ['eth0', frame(254), frame(255)], 8000));
+    expect(resultOf<number>(act)).toBe(2);
+    expect(rx.counters).toMatchObject({ received: 2, accepted: 1, dropped: { TTL_NOT_255: 1 } });
+    expect(rx.adverts).toHaveLength(1);
+    expect(rx.adverts[0]).toMatchObject({ ttl: 255, src: 'fe80::1' });
+  }, 12000);
+
+  test('(c) IPv4: an advert with TTL 254 is dropped as TTL_NOT_255; the same with 255 is accepted', async () => {
+    const a = lan.hosts[0];
+    const frame = (ttl: number): string => buildAdvertFrame({ srcMac: '00:00:5e:00:01:33', src: a.ipv4, advert: V3_4, ttl }).toString('hex');
+    const { rx, act } = await receiveOnB(4, 2, () => lan.runNode(a.ns, INJECT, ['eth0', frame(254), frame(255)], 8000));
+    expect(resultOf<number>(act)).toBe(2);
+    expect(rx.counters).toMatchObject({ received: 2, accepted: 1, dropped: { TTL_NOT_255: 1 } });
+    expect(rx.adverts).toHaveLength(1);
+    expect(rx.adverts[0]).toMatchObject({ ttl: 255, src: '192.0.2.1' });
+  }, 12000);
+
+  const tshark = (() => {
+    try {
+      execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  const testTshark = tshark ? test : test.skip;
+  if (!tshark) console.log('tshark not installed: (d) skipped');
+
+  testTshark('(d) tshark on observer C calls our IPv4 and IPv6 adverts valid with good checksums', async () => {
+    const c = lan.hosts[2];
+    const file = path.join(tmp, 'adverts.pcap');
+    const dump: ChildProcess = lan.spawn(c.ns, 'tcpdump', ['--immediate-mode', '-n', '-U', '-i', 'eth0', '-w', file, 'ip proto 112 or ip6 proto 112']);
+    const dumped = collect(dump, 10000);
+    await waitForLine(dump, 'listening on', 5000, 'stderr');
+    expect(resultOf<TransportCounters>(await sendFromA(4, V3_4, 2))).toMatchObject({ sent: 2 });
+    expect(resultOf<TransportCounters>(await sendFromA(6, V3_6, 2))).toMatchObject({ sent: 2 });
+    await new Promise((r) => setTimeout(r, 300));
+    dump.kill('SIGINT');
+    await dumped;
+    const out = execFileSync(
+      'tshark',
+      ['-r', file, '-o', 'vrrp.v3_checksum_as_in_v2:FALSE', '-T', 'fields', '-E', 'separator=,', '-e', 'vrrp.version', '-e', 'vrrp.virt_rtr_id', '-e', 'ip.ttl', '-e', 'ipv6.hlim', '-e', 'vrrp.checksum.status', '-e', '_ws.expert.severity'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10000 },
+    );
+    const rows = out.trim().split('\n').map((l) => l.split(','));
+    expect(rows).toHaveLength(4);
+    for (const [version, vrid, ttl, hlim, status, expert] of rows) {
+      expect({ version, vrid, hop: ttl || hlim, expert }).toEqual({ version: '3', vrid: '51', hop: '255', expert: '' });
+      expect(['1', 'Good']).toContain(status);
+    }
+  }, 14000);
+});
