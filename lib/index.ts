@@ -22,3 +22,4 @@ export * from './track';
 export * from './inspect/timeline';
 export * from './fsm';
 export * from './sim';
+export * from './config';

@@ -8,10 +8,18 @@ import { parseArgs } from 'node:util';
 import { UsageError, VrrpError } from '../errors';
 import { CliIo, processIo } from './io';
 import { INSPECT_USAGE, runInspect } from './inspect';
+import { DEFAULT_CONTROL_SOCKET, DEFAULT_PID_FILE, runCheck, runDaemon, runStatus } from './run';
 
 const HELP = `vrrpd — VRRP (RFC 3768 v2, RFC 9568 v3) daemon and tools
 
 Usage:
+  vrrpd -f FILE [--pid-file PATH] [--control-socket PATH]
+      Run in the foreground with logs on stdout, reading keepalived.conf FILE. SIGTERM or SIGINT:
+      every MASTER sends priority 0, every VIP is removed, exit 0.
+  vrrpd -t -f FILE
+      Check FILE and print its warnings (file:line:col); exit 1 on an error.
+  vrrpd status [--control-socket PATH] [--json]
+      Ask a running vrrpd for its instances' state and priority.
   ${INSPECT_USAGE}
       Decode every VRRP frame of a pcap or pcapng capture (Ethernet, Linux cooked SLL/SLL2),
       one line per frame, with the receive-rule verdict; --json prints one JSON object per line.
@@ -19,6 +27,10 @@ Usage:
       it took from the old master's last advert, and anomalies (two masters, interval, address-list,
       checksum-form or auth mismatches between peers, TTL not 255).
   vrrpd --help | --version
+
+Paths vrrpd writes (set them per daemon when several run on one machine, e.g. in namespaces):
+  --pid-file PATH          default ${DEFAULT_PID_FILE}
+  --control-socket PATH    default ${DEFAULT_CONTROL_SOCKET}
 `;
 
 /** The package version, from package.json above dist/lib/cli (built) or lib/cli (ts-jest). */
@@ -43,6 +55,22 @@ function inspectCommand(args: string[], io: CliIo): number {
   return runInspect(positionals[0], { json: values.json === true, timeline: values.timeline === true }, io);
 }
 
+function daemonCommand(args: string[], io: CliIo): Promise<number> | number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'use-file': { type: 'string', short: 'f' },
+      test: { type: 'boolean', short: 't', default: false },
+      'pid-file': { type: 'string' },
+      'control-socket': { type: 'string' },
+    },
+  });
+  const file = values['use-file'];
+  if (!file) throw new UsageError('usage: vrrpd -f FILE [--pid-file PATH] [--control-socket PATH], or vrrpd -t -f FILE');
+  if (values.test) return runCheck(file, io);
+  return runDaemon(file, { pidFile: values['pid-file'] ?? DEFAULT_PID_FILE, controlSocket: values['control-socket'] ?? DEFAULT_CONTROL_SOCKET }, io);
+}
+
 /** Runs the command line `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
@@ -60,6 +88,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return 0;
       case 'inspect':
         return inspectCommand(rest, io);
+      case 'status': {
+        const { values } = parseArgs({ args: rest, options: { 'control-socket': { type: 'string' }, json: { type: 'boolean', default: false } } });
+        return runStatus(values['control-socket'] ?? DEFAULT_CONTROL_SOCKET, values.json === true, io);
+      }
+      case 'run':
+      case '-f':
+      case '-t':
+      case '--test':
+      case '--use-file':
+        return daemonCommand(command === 'run' ? rest : argv, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}; see vrrpd --help`);
     }

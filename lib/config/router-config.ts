@@ -1,0 +1,32 @@
+/**
+ * Maps a parsed `vrrp_instance` to the RouterConfig of lib/fsm.
+ */
+import type { RouterConfig } from '../fsm/types';
+import type { GlobalDefs, VrrpInstance } from './types';
+
+/**
+ * The fsm configuration of `instance`. `primaryAddress` is the interface's own address of the instance's
+ * family (the parser cannot know it). lower_prio_no_advert falls back to the global setting (and is on
+ * under strict mode, as in keepalived); the v2 password becomes auth type 1.
+ */
+export function toRouterConfig(instance: VrrpInstance, global: GlobalDefs, primaryAddress: string): RouterConfig {
+  const config: RouterConfig = {
+    name: instance.name,
+    vrid: instance.vrid,
+    version: instance.version,
+    family: instance.family,
+    priority: instance.priority,
+    intervalCs: instance.advertIntervalCs,
+    virtualAddresses: instance.virtualAddresses.map((v) => v.address),
+    primaryAddress,
+    preempt: instance.preempt,
+    preemptDelayCs: instance.preemptDelayCs,
+    initialState: instance.state,
+    lowerPrioNoAdvert: instance.lowerPrioNoAdvert ?? (global.lowerPrioNoAdvert || instance.strictMode),
+    acceptMode: instance.accept,
+  };
+  if (instance.version === 2 && instance.authPass !== undefined) {
+    config.auth = { type: 1, data: new TextEncoder().encode(instance.authPass) };
+  }
+  return config;
+}

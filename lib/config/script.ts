@@ -1,0 +1,117 @@
+/**
+ * `vrrp_script NAME { ... }` and `track_file NAME { ... }` (alias `vrrp_track_file`).
+ */
+import { failAt } from './lexer';
+import type { ConfigNode } from './parser';
+import { arg, block, commandArg, extraArgs, flag, intArg, intOf, loc, msArg, noBlock, textArg, type Warnings } from './context';
+import type { TrackFile, VrrpScript } from './types';
+
+/** Weight range of vrrp_script and track references (keepalived.conf(5)). */
+export const SCRIPT_WEIGHT_MAX = 253;
+
+function nameOf(node: ConfigNode, what: string, w: Warnings): string {
+  extraArgs(node, 1, w);
+  return arg(node, 0, `a ${what} name, e.g. \`${node.keyword} chk_service {\``).text;
+}
+
+/**
+ * Validates one `vrrp_script` block.
+ * @throws ConfigError for a bad value or a missing `script`.
+ */
+export function parseScript(node: ConfigNode, w: Warnings): VrrpScript {
+  const name = nameOf(node, 'script', w);
+  let script: string | undefined;
+  let intervalMs = 1000;
+  let timeoutMs: number | undefined;
+  const out = { weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false };
+  let user: VrrpScript['user'];
+  for (const s of block(node)) {
+    switch (s.keyword) {
+      case 'script':
+        script = commandArg(s);
+        break;
+      case 'interval':
+        intervalMs = msArg(s, 1, 86400, w);
+        break;
+      case 'timeout':
+        timeoutMs = msArg(s, 1, 86400, w);
+        break;
+      case 'weight': {
+        noBlock(s);
+        out.weight = intOf(arg(s, 0, `a weight -${SCRIPT_WEIGHT_MAX}..${SCRIPT_WEIGHT_MAX}`), 'weight', -SCRIPT_WEIGHT_MAX, SCRIPT_WEIGHT_MAX);
+        const r = s.args[1];
+        if (r && r.text !== 'reverse') failAt(r, `expected 'reverse' after the weight, got '${r.text}'`);
+        extraArgs(s, 2, w);
+        out.weightReverse = r !== undefined;
+        break;
+      }
+      case 'rise':
+        out.rise = intArg(s, 1, 1000000, w);
+        break;
+      case 'fall':
+        out.fall = intArg(s, 1, 1000000, w);
+        break;
+      case 'user': {
+        noBlock(s);
+        extraArgs(s, 2, w);
+        const u = arg(s, 0, 'a user name').text;
+        user = s.args[1] ? { user: u, group: s.args[1].text } : { user: u };
+        break;
+      }
+      case 'init_fail':
+        out.initFail = flag(s, w);
+        break;
+      default:
+        w.add(s.token, `unknown vrrp_script keyword '${s.keyword}'; ignored`);
+    }
+  }
+  if (script === undefined) failAt(node.token, `vrrp_script ${name} has no script; add \`script "/path/to/check args"\``);
+  const result: VrrpScript = { name, at: loc(node.token), script, intervalMs, timeoutMs: timeoutMs ?? intervalMs, ...out };
+  if (user) result.user = user;
+  return result;
+}
+
+/**
+ * Validates one `track_file` / `vrrp_track_file` block.
+ * @throws ConfigError for a bad value or a missing `file`.
+ */
+export function parseTrackFile(node: ConfigNode, w: Warnings): TrackFile {
+  const name = nameOf(node, 'track file', w);
+  let file: string | undefined;
+  let weight = 1;
+  let weightReverse = false;
+  let initFile: TrackFile['initFile'];
+  for (const s of block(node)) {
+    switch (s.keyword) {
+      case 'file':
+        file = textArg(s, 'a file path', w);
+        break;
+      case 'weight': {
+        noBlock(s);
+        weight = intOf(arg(s, 0, 'a weight'), 'weight', -2147483647, 2147483647);
+        const r = s.args[1];
+        if (r && r.text !== 'reverse') failAt(r, `expected 'reverse' after the weight, got '${r.text}'`);
+        extraArgs(s, 2, w);
+        weightReverse = r !== undefined;
+        break;
+      }
+      case 'init_file': {
+        noBlock(s);
+        let value = 0;
+        let overwrite = false;
+        for (const a of s.args) {
+          if (a.text === 'overwrite') overwrite = true;
+          else value = intOf(a, 'init_file', -2147483647, 2147483647);
+        }
+        initFile = { value, overwrite };
+        break;
+      }
+      default:
+        w.add(s.token, `unknown track_file keyword '${s.keyword}'; ignored`);
+    }
+  }
+  if (file === undefined) failAt(node.token, `track_file ${name} has no file; add \`file "/path/to/file"\``);
+  const result: TrackFile = { name, at: loc(node.token), file, weight, weightReverse };
+  if (initFile) result.initFile = initFile;
+  return result;
+}

@@ -1,0 +1,184 @@
+/**
+ * vrrpd: keepalived.conf -> virtual routers + transports + platform. One RouterDriver per instance, one
+ * transport per (interface, family), trackers at the edge, notify scripts, a pid file and a control
+ * socket. Start-up removes VIPs of our instances left on the interfaces by an unclean stop; stop sends
+ * priority 0 from every MASTER and removes every VIP before it resolves.
+ */
+import type { Server } from 'node:net';
+import { toRouterConfig } from '../config/router-config';
+import type { KeepalivedConfig, VrrpInstance } from '../config/types';
+import { VirtualRouter } from '../fsm/router';
+import { encode } from '../packet/advertisement';
+import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
+import type { InstanceExpectations } from '../packet/receive';
+import type { Platform } from '../platform/types';
+import { interfaceInfo } from '../transport/iface';
+import type { VrrpTransport } from '../transport/types';
+import { Clock } from './clock';
+import { startControlSocket } from './control';
+import { LogFn, RouterDriver } from './driver';
+import { announceConfigOf, expectationsOf, vipCidr } from './instance-config';
+import { Notifier } from './notify';
+import { acquirePidFile, releasePidFile } from './pidfile';
+import { TrackerHost } from './trackers';
+
+export interface DaemonOptions {
+  pidFile?: string;
+  controlSocket?: string;
+  clock: Clock;
+  log: LogFn;
+  platform: Platform;
+  /** Opens the transport of a family on an interface (raw sockets in production, doubles in tests). */
+  openTransport: (family: 4 | 6, ifname: string, lookup: (vrid: number, family: 4 | 6) => InstanceExpectations | undefined) => VrrpTransport;
+}
+
+interface Running {
+  inst: VrrpInstance;
+  driver: RouterDriver;
+  transport: VrrpTransport;
+  primary: string;
+  notifier: Notifier;
+}
+
+export class Daemon {
+  private readonly running: Running[] = [];
+  private readonly transports = new Map<string, VrrpTransport>();
+  private trackers: TrackerHost | null = null;
+  private control: Server | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(private readonly config: KeepalivedConfig, private readonly opts: DaemonOptions) {}
+
+  /** Our source address on `ifname`: mcast/unicast_src_ip, else the first global IPv4 / link-local IPv6. */
+  private async primaryOf(inst: VrrpInstance): Promise<string> {
+    const configured = inst.unicastSrcIp ?? inst.mcastSrcIp;
+    if (configured) return configured;
+    const vips = new Set(inst.virtualAddresses.map((v) => v.address));
+    const addrs = await this.opts.platform.listAddresses(inst.interface);
+    const pick = addrs.find((a) => a.family === inst.family && !vips.has(a.address) && (inst.family === 4 ? a.scope === 'global' : a.scope === 'link'));
+    if (!pick) throw new Error(`instance ${inst.name}: interface ${inst.interface} has no ${inst.family === 4 ? 'IPv4' : 'IPv6 link-local'} address to send from`);
+    return pick.address;
+  }
+
+  private vipsOf(inst: VrrpInstance): Array<{ dev: string; cidr: string }> {
+    return [...inst.virtualAddresses, ...inst.virtualAddressesExcluded].map((v) => ({ dev: v.dev ?? inst.interface, cidr: vipCidr(v) }));
+  }
+
+  /** Removes VIPs of our instances that an unclean stop left on the interfaces (before any election). */
+  private async removeLeftovers(): Promise<void> {
+    for (const inst of this.config.instances) {
+      for (const { dev, cidr } of this.vipsOf(inst)) {
+        if (await this.opts.platform.removeVip(dev, cidr).catch(() => false)) {
+          this.opts.log('info', `instance ${inst.name}: removed ${cidr} from ${dev}, left by an unclean stop`);
+        }
+      }
+    }
+  }
+
+  private transportFor(inst: VrrpInstance): VrrpTransport {
+    const key = `${inst.interface}/${inst.family}`;
+    let t = this.transports.get(key);
+    if (t) return t;
+    const byVrid = new Map<number, InstanceExpectations>();
+    for (const other of this.config.instances) {
+      if (other.interface === inst.interface && other.family === inst.family) byVrid.set(other.vrid, expectationsOf(other));
+    }
+    t = this.opts.openTransport(inst.family, inst.interface, (vrid, family) => (family === inst.family ? byVrid.get(vrid) : undefined));
+    t.on('advert', (_bytes, ip, result) => {
+      if (!result.advert) return;
+      const src = result.ip?.src ?? ip.srcBytes.join('.');
+      for (const r of this.running) {
+        if (r.transport !== t || r.inst.vrid !== result.advert.vrid) continue;
+        if (r.inst.unicastPeers.length > 0 && !r.inst.unicastPeers.includes(src)) {
+          r.driver.counters.ignored.UNICAST_PEER_UNKNOWN = (r.driver.counters.ignored.UNICAST_PEER_UNKNOWN ?? 0) + 1;
+          continue;
+        }
+        r.driver.receive(result.advert, src);
+      }
+    });
+    t.on('error', (e) => this.opts.log('warn', `transport ${key}: ${e.message}`));
+    this.transports.set(key, t);
+    return t;
+  }
+
+  private async startInstance(inst: VrrpInstance): Promise<void> {
+    const primary = await this.primaryOf(inst);
+    const transport = this.transportFor(inst);
+    const router = new VirtualRouter(toRouterConfig(inst, this.config.global, primary));
+    const { platform, log } = this.opts;
+    const vips = this.vipsOf(inst);
+    const mac = interfaceInfo(inst.interface).mac;
+    const peers = inst.unicastPeers.length ? inst.unicastPeers : [inst.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6];
+    const checksum = inst.v3ChecksumAsV2 ? 'message-only' : 'pseudo-header';
+    const driver = new RouterDriver(router, {
+      sendAdvert: async (advert) => {
+        for (const dst of peers) await transport.send(encode(advert, undefined, 0, { src: primary, dst, checksum }), dst);
+      },
+      addVips: async () => {
+        for (const v of vips) await platform.addVip(v.dev, v.cidr);
+      },
+      removeVips: async () => {
+        for (const v of vips) await platform.removeVip(v.dev, v.cidr);
+      },
+      announce: async (addresses) => void (await platform.announce(inst.interface, addresses, mac)),
+    }, this.opts.clock, announceConfigOf(inst, this.config.global), log);
+    const notifier = new Notifier('INSTANCE', inst.name, inst.notify, log);
+    driver.on('state-change', (_from, to, _reason, priority) => void notifier.changed(to, priority));
+    this.running.push({ inst, driver, transport, primary, notifier });
+  }
+
+  /** Pid file, leftover VIPs, transports, routers, trackers, control socket; then the elections start. */
+  async start(): Promise<void> {
+    if (this.opts.pidFile) acquirePidFile(this.opts.pidFile);
+    await this.removeLeftovers();
+    for (const inst of this.config.instances) await this.startInstance(inst);
+    const sets = new Map(this.running.map((r) => [r, null as ReturnType<TrackerHost['trackersOf']> | null]));
+    this.trackers = new TrackerHost(this.config, this.opts.clock, this.opts.log, () => {
+      for (const [r, set] of sets) {
+        const change = set?.update();
+        if (change) r.driver.setTracking({ priorityDelta: change.current.priorityDelta, fault: change.current.fault, reason: change.current.faultReasons.join('; ') });
+      }
+    });
+    for (const r of this.running) sets.set(r, this.trackers.trackersOf(r.inst));
+    for (const r of this.running) r.driver.start();
+    this.trackers.start();
+    if (this.opts.controlSocket) this.control = await startControlSocket(this.opts.controlSocket, (req) => this.handle(req.cmd));
+    this.opts.log('info', `started ${this.running.length} instance(s): ${this.running.map((r) => `${r.inst.name} (VRID ${r.inst.vrid}, IPv${r.inst.family}, v${r.inst.version}, ${r.inst.interface}, from ${r.primary})`).join(', ')}`);
+  }
+
+  /** The control socket's answers. */
+  private handle(cmd: string): unknown {
+    if (cmd !== 'status') return { error: `unknown command ${cmd}` };
+    return {
+      pid: process.pid,
+      instances: this.running.map((r) => ({
+        name: r.inst.name, vrid: r.inst.vrid, family: r.inst.family, version: r.inst.version, interface: r.inst.interface,
+        state: r.driver.router.state, priority: r.driver.router.priority, basePriority: r.inst.priority,
+        masterAddress: r.driver.router.masterAddress, source: r.primary, counters: r.driver.counters, ioErrors: r.driver.ioErrors,
+      })),
+      transports: [...this.transports].map(([key, t]) => ({ key, ...t.counters() })),
+    };
+  }
+
+  /** Priority 0 from every MASTER, every VIP removed, sockets closed, pid file released. Idempotent. */
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = (async () => {
+        this.trackers?.stop();
+        await Promise.all(this.running.map((r) => r.driver.stop()));
+        // Let the priority-0 adverts leave before the sockets close.
+        await new Promise((res) => setTimeout(res, 50));
+        for (const t of this.transports.values()) t.close();
+        this.opts.platform.close();
+        await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
+        if (this.opts.pidFile) releasePidFile(this.opts.pidFile);
+      })();
+    }
+    return this.stopping;
+  }
+
+  /** Current states, for tests and `status`. */
+  states(): Record<string, string> {
+    return Object.fromEntries(this.running.map((r) => [r.inst.name, r.driver.router.state]));
+  }
+}

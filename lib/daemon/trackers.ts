@@ -1,0 +1,140 @@
+/**
+ * The I/O edge of the trackers: runs each vrrp_script on its interval (lib/daemon/command.ts), polls the
+ * links of tracked interfaces (`ip -j link`, right in any namespace) and tracked files, and feeds the
+ * pure trackers of lib/track. Calls `onChange` whenever any tracker's state changed.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { KeepalivedConfig, VrrpInstance } from '../config/types';
+import { FileTracker, InterfaceTracker, ScriptTracker, Tracker, TrackerSet } from '../track';
+import { Clock, TimerHandle } from './clock';
+import { runCommand } from './command';
+import type { LogFn } from './driver';
+
+/** How often links and files are polled, in milliseconds. */
+export const POLL_MS = 500;
+
+export class TrackerHost {
+  private readonly scripts = new Map<string, ScriptTracker>();
+  private readonly commands = new Map<string, { line: string; user?: string; group?: string }>();
+  private readonly links = new Map<string, InterfaceTracker>();
+  private readonly files = new Map<string, { tracker: FileTracker; path: string }>();
+  private timers: TimerHandle[] = [];
+  private stopped = false;
+
+  constructor(
+    config: KeepalivedConfig,
+    private readonly clock: Clock,
+    private readonly log: LogFn,
+    private readonly onChange: () => void,
+  ) {
+    const user = config.global.scriptUser;
+    for (const s of config.scripts) {
+      this.scripts.set(s.name, new ScriptTracker({
+        name: s.name, intervalMs: s.intervalMs, timeoutMs: s.timeoutMs, weight: s.weight, reverse: s.weightReverse,
+        rise: s.rise, fall: s.fall, initFail: s.initFail,
+      }));
+      this.commands.set(s.name, { line: s.script, user: (s.user ?? user)?.user, group: (s.user ?? user)?.group });
+    }
+    for (const f of config.trackFiles) {
+      this.files.set(f.name, { tracker: new FileTracker({ name: f.name, weight: f.weight, reverse: f.weightReverse }), path: f.file });
+    }
+  }
+
+  private link(ifname: string): InterfaceTracker {
+    let t = this.links.get(ifname);
+    if (!t) this.links.set(ifname, (t = new InterfaceTracker({ ifname, weight: 0 })));
+    return t;
+  }
+
+  /**
+   * The trackers of one instance with its weight overrides. Its own interface is tracked with weight 0
+   * (link down = FAULT), as keepalived does unless `dont_track_primary`.
+   */
+  trackersOf(inst: VrrpInstance): TrackerSet {
+    const list: Tracker[] = [];
+    if (!inst.dontTrackPrimary) list.push(this.link(inst.interface).forInstance({ weight: 0 }));
+    for (const r of inst.trackInterfaces) list.push(this.link(r.name).forInstance({ weight: r.weight ?? 0, reverse: r.reverse }));
+    for (const r of inst.trackScripts) {
+      const s = this.scripts.get(r.name);
+      if (s) list.push(s.forInstance({ weight: r.weight, reverse: r.reverse }));
+    }
+    for (const r of inst.trackFiles) {
+      const f = this.files.get(r.name);
+      if (f) list.push(f.tracker.forInstance({ weight: r.weight, reverse: r.reverse }));
+    }
+    return new TrackerSet(list);
+  }
+
+  /** Starts the script loops and the link / file polls (a first poll runs at once). */
+  start(): void {
+    for (const [name, tracker] of this.scripts) this.scheduleScript(name, tracker);
+    const poll = (): void => {
+      if (this.stopped) return;
+      void Promise.all([this.pollLinks(), this.pollFiles()]).then(() => {
+        if (!this.stopped) this.timers.push(this.clock.at(this.clock.now() + POLL_MS, poll));
+      });
+    };
+    poll();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+  }
+
+  private scheduleScript(name: string, tracker: ScriptTracker): void {
+    const run = (): void => {
+      if (this.stopped) return;
+      const cmd = this.commands.get(name);
+      if (!cmd) return;
+      tracker.started(this.clock.now());
+      void runCommand(cmd.line, { timeoutMs: tracker.timeoutMs, user: cmd.user, group: cmd.group }).then((r) => {
+        if (this.stopped) return;
+        if (r.spawnError) this.log('warn', `vrrp_script ${name}: cannot run ${JSON.stringify(cmd.line)}: ${r.spawnError}`);
+        if (tracker.result(r.outcome, this.clock.now())) {
+          this.log('info', `vrrp_script ${name}: ${tracker.status()} (${r.outcome}${r.code !== null ? `, exit ${r.code}` : ''})`);
+          this.onChange();
+        }
+        this.timers.push(this.clock.at(Math.max(tracker.nextRunAt(), this.clock.now()), run));
+      });
+    };
+    this.timers.push(this.clock.at(this.clock.now(), run));
+  }
+
+  private pollLinks(): Promise<void> {
+    if (this.links.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      execFile('ip', ['-j', 'link', 'show'], { encoding: 'utf8', timeout: 2000 }, (err, stdout) => {
+        if (!err && !this.stopped) {
+          let changed = false;
+          try {
+            const links = JSON.parse(stdout) as Array<{ ifname: string; flags?: string[] }>;
+            for (const [ifname, t] of this.links) {
+              const l = links.find((x) => x.ifname === ifname);
+              const up = !!l && !!l.flags?.includes('UP') && !!l.flags?.includes('LOWER_UP');
+              if (t.linkChanged(up)) {
+                this.log('info', `track_interface ${ifname}: ${up ? 'up' : 'down'}`);
+                changed = true;
+              }
+            }
+          } catch (e) {
+            this.log('warn', `cannot read links: ${(e as Error).message}`);
+          }
+          if (changed) this.onChange();
+        }
+        resolve();
+      });
+    });
+  }
+
+  private async pollFiles(): Promise<void> {
+    let changed = false;
+    for (const { tracker, path } of this.files.values()) {
+      const text = await readFile(path, 'utf8').catch(() => null);
+      if (tracker.updateText(text)) changed = true;
+    }
+    if (changed && !this.stopped) this.onChange();
+  }
+}
