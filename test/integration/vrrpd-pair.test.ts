@@ -14,8 +14,8 @@ if (skip) console.log(`vrrpd integration: ${skip}`);
 const d = skip ? describe.skip : describe;
 
 const VARIANTS = [
-  { label: 'v3 IPv4', version: 3 as const, vip: '192.0.2.100/24', vipAddr: '192.0.2.100', advertInt: '0.5', auth: undefined },
-  { label: 'v3 IPv6', version: 3 as const, vip: '2001:db8::100/64', vipAddr: '2001:db8::100', advertInt: '0.5', auth: undefined },
+  { label: 'v3 IPv4', version: 3 as const, vip: '192.0.2.100/24', vipAddr: '192.0.2.100', advertInt: '1', auth: undefined },
+  { label: 'v3 IPv6', version: 3 as const, vip: '2001:db8::100/64', vipAddr: '2001:db8::100', advertInt: '1', auth: undefined },
   { label: 'v2 IPv4 with PASS auth', version: 2 as const, vip: '192.0.2.100/24', vipAddr: '192.0.2.100', advertInt: '1', auth: 's3cret' },
 ];
 
