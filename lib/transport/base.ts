@@ -3,14 +3,17 @@
  * events. Subclasses only move bytes.
  */
 import { EventEmitter } from 'node:events';
-import { Family } from '../packet/constants';
+import { Family, VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import { InstanceLookup, receiveIp } from '../packet/receive';
+import type { RawSocket } from './native';
 import { copyCounters, emptyCounters, TransportCounters } from './types';
 
 /** Base class of the IP transports; not exported from the package index. */
 export abstract class TransportBase extends EventEmitter {
   protected readonly stats: TransportCounters = emptyCounters();
   protected closed = false;
+  /** The raw socket adverts leave by (and, for IPv4, arrive on). */
+  protected abstract readonly socket: RawSocket;
 
   protected constructor(
     readonly family: Family,
@@ -42,6 +45,18 @@ export abstract class TransportBase extends EventEmitter {
     }
     this.stats.accepted++;
     this.emit('advert', Buffer.from(buf.subarray(rx.ip.payloadOffset, rx.ip.payloadEnd)), rx.ip, rx);
+  }
+
+  /**
+   * Sends one VRRP message to `dst` (default the VRRP group of the family) with TTL / hop limit 255.
+   * Resolves when the kernel took it; rejects with the socket error.
+   */
+  send(message: Uint8Array, dst: string = this.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('transport closed'));
+    const buf = Buffer.from(message);
+    return new Promise((resolve, reject) => {
+      this.socket.send(buf, 0, buf.length, dst, null, (err) => this.settle(err, resolve, reject));
+    });
   }
 
   /** Counts a send outcome and settles the promise of `send`. */

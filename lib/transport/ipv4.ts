@@ -50,7 +50,7 @@ export function bindToDevice(socket: RawSocket, ifname: string): void {
  * Needs CAP_NET_RAW. @throws Error when the socket cannot be created or an option is refused.
  */
 export class Ipv4Transport extends TransportBase implements VrrpTransport {
-  private readonly socket: RawSocket;
+  protected readonly socket: RawSocket;
 
   constructor(opts: TransportOptions) {
     super(4, opts.ifname, opts.lookup);
@@ -74,13 +74,6 @@ export class Ipv4Transport extends TransportBase implements VrrpTransport {
     this.socket.on('error', (err) => this.emit('error', err));
   }
 
-  send(message: Uint8Array, dst: string = VRRP_GROUP_V4): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('transport closed'));
-    const buf = Buffer.from(message);
-    return new Promise((resolve, reject) => {
-      this.socket.send(buf, 0, buf.length, dst, null, (err) => this.settle(err, resolve, reject));
-    });
-  }
 
   close(): void {
     if (this.closed) return;

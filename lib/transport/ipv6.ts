@@ -46,7 +46,7 @@ export function ipv6VrrpFilter(ownMac: string): string {
  * CAP_NET_RAW. @throws Error when the socket or the capture cannot be opened.
  */
 export class Ipv6Transport extends TransportBase implements VrrpTransport {
-  private readonly socket: RawSocket;
+  protected readonly socket: RawSocket;
   private readonly capture: LinkCapture;
 
   constructor(opts: TransportOptions) {
@@ -90,13 +90,6 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
     this.deliver(frame, offset, frame.length);
   }
 
-  send(message: Uint8Array, dst: string = VRRP_GROUP_V6): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('transport closed'));
-    const buf = Buffer.from(message);
-    return new Promise((resolve, reject) => {
-      this.socket.send(buf, 0, buf.length, dst, null, (err) => this.settle(err, resolve, reject));
-    });
-  }
 
   close(): void {
     if (this.closed) return;

@@ -4,8 +4,16 @@ import { buildAdvertFrame } from '../../lib/packet/frame';
 import { ETHERNET_HEADER_LENGTH } from '../../lib/packet/ethernet';
 import { InstanceLookup } from '../../lib/packet/receive';
 import { TransportBase } from '../../lib/transport/base';
+import type { RawSocket } from '../../lib/transport/native';
 
 class FakeTransport extends TransportBase {
+  readonly sentTo: string[] = [];
+  protected readonly socket = {
+    send: (_b: Buffer, _o: number, _l: number, dst: string, _before: unknown, cb: (e: Error | null) => void) => {
+      this.sentTo.push(dst);
+      cb(dst === '192.0.2.255' ? new Error('EACCES') : null);
+    },
+  } as unknown as RawSocket;
   constructor(family: 4 | 6, lookup?: InstanceLookup) {
     super(family, 'eth0', lookup);
   }
@@ -57,4 +65,15 @@ describe('TransportBase', () => {
     t.counters().dropped.TTL_NOT_255 = 9;
     expect(t.counters().dropped).toEqual({});
   });
+});
+
+test('send goes to the family\'s VRRP group by default, to a unicast peer when given, and counts errors', async () => {
+  const t4 = new FakeTransport(4);
+  const t6 = new FakeTransport(6);
+  await t4.send(Buffer.alloc(8));
+  await t4.send(Buffer.alloc(8), '192.0.2.2');
+  await expect(t4.send(Buffer.alloc(8), '192.0.2.255')).rejects.toThrow('EACCES');
+  await t6.send(Buffer.alloc(8));
+  expect([t4.sentTo, t6.sentTo]).toEqual([['224.0.0.18', '192.0.2.2', '192.0.2.255'], ['ff02::12']]);
+  expect(t4.counters()).toMatchObject({ sent: 2, sendErrors: 1 });
 });
