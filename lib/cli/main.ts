@@ -13,9 +13,10 @@ import { DEFAULT_CONTROL_SOCKET, DEFAULT_PID_FILE, runCheck, runDaemon, runStatu
 const HELP = `vrrpd — VRRP (RFC 3768 v2, RFC 9568 v3) daemon and tools
 
 Usage:
-  vrrpd -f FILE [--pid-file PATH] [--control-socket PATH]
+  vrrpd -f FILE [--pid-file PATH] [--control-socket PATH] [--vip-script COMMAND]
       Run in the foreground with logs on stdout, reading keepalived.conf FILE. SIGTERM or SIGINT:
-      every MASTER sends priority 0, every VIP is removed, exit 0.
+      every MASTER sends priority 0, every VIP is removed, exit 0. With --vip-script, VIPs are
+      added and removed by running "COMMAND add|del IFNAME CIDR" instead of iproute2.
   vrrpd -t -f FILE
       Check FILE and print its warnings (file:line:col); exit 1 on an error.
   vrrpd status [--control-socket PATH] [--json]
@@ -63,12 +64,17 @@ function daemonCommand(args: string[], io: CliIo): Promise<number> | number {
       test: { type: 'boolean', short: 't', default: false },
       'pid-file': { type: 'string' },
       'control-socket': { type: 'string' },
+      'vip-script': { type: 'string' },
     },
   });
   const file = values['use-file'];
   if (!file) throw new UsageError('usage: vrrpd -f FILE [--pid-file PATH] [--control-socket PATH], or vrrpd -t -f FILE');
   if (values.test) return runCheck(file, io);
-  return runDaemon(file, { pidFile: values['pid-file'] ?? DEFAULT_PID_FILE, controlSocket: values['control-socket'] ?? DEFAULT_CONTROL_SOCKET }, io);
+  return runDaemon(file, {
+    pidFile: values['pid-file'] ?? DEFAULT_PID_FILE,
+    controlSocket: values['control-socket'] ?? DEFAULT_CONTROL_SOCKET,
+    vipScript: values['vip-script'],
+  }, io);
 }
 
 /** Runs the command line `argv` (without node and script); resolves to the exit code. */

@@ -8,7 +8,9 @@ import { controlRequest } from '../daemon/control';
 import { systemClock } from '../daemon/clock';
 import { Daemon } from '../daemon/daemon';
 import { LinuxPlatform } from '../platform/linux';
+import { ScriptPlatform } from '../platform/script';
 import { openTransport } from '../transport';
+import { Ipv4SourceTransport } from '../transport/ipv4-source';
 import { CliIo } from './io';
 
 export const DEFAULT_PID_FILE = '/run/vrrpd.pid';
@@ -28,7 +30,7 @@ export function runCheck(file: string, io: CliIo): number {
 }
 
 /** `vrrpd -f FILE`: runs until SIGTERM or SIGINT; resolves to the exit code. */
-export async function runDaemon(file: string, paths: { pidFile: string; controlSocket: string }, io: CliIo): Promise<number> {
+export async function runDaemon(file: string, paths: { pidFile: string; controlSocket: string; vipScript?: string }, io: CliIo): Promise<number> {
   const { config } = loadOrExplain(file, io);
   if (config.instances.length === 0) throw new ConfigError(file, 1, 1, 'no vrrp_instance is configured');
   const log = (level: string, message: string): void => io.out(`${new Date().toISOString()} ${level}: ${message}`);
@@ -37,8 +39,9 @@ export async function runDaemon(file: string, paths: { pidFile: string; controlS
     controlSocket: paths.controlSocket,
     clock: systemClock,
     log,
-    platform: new LinuxPlatform(),
-    openTransport: (family, ifname, lookup) => openTransport(family, { ifname, lookup }),
+    platform: paths.vipScript ? new ScriptPlatform({ command: paths.vipScript, base: new LinuxPlatform() }) : new LinuxPlatform(),
+    openTransport: (family, ifname, lookup, source) =>
+      source !== undefined && family === 4 ? new Ipv4SourceTransport({ ifname, lookup }, source) : openTransport(family, { ifname, lookup }),
   });
   let signalled: (s: string) => void = () => undefined;
   const stopSignal = new Promise<string>((res) => (signalled = res));

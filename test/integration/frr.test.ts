@@ -1,0 +1,140 @@
+/**
+ * Our vrrpd beside FRRouting 8.4 vrrpd (VRRPv3, 1 s interval, same VRID and VIP) on a namespace LAN with an
+ * observer, IPv4 and IPv6, each implementation in each role: who is master, graceful handover after a
+ * priority-0 advert within Skew_Time, preemption, and what the observer saw on the wire.
+ */
+import { readFileSync } from 'node:fs';
+import { inspectFrames, InspectRecord } from '../../lib/inspect/records';
+import { buildTimelines, RouterTimeline } from '../../lib/inspect/timeline';
+import { readCapture } from '../../lib/pcap';
+import { FrrRouter, frrSkipReason } from '../helpers/frr';
+import { Host, Lan, netnsSkipReason } from '../helpers/netns';
+import { addressesOf, instanceConf, PeerSet, waitFor } from '../helpers/peers';
+
+const skip = netnsSkipReason() ?? frrSkipReason();
+if (skip) console.log(`FRR interop: ${skip}`);
+const d = skip ? describe.skip : describe;
+
+const VARIANTS = [
+  { label: 'v3 IPv4', family: 4 as const, vrid: 61, vipAddr: '192.0.2.100', plen: 24 },
+  { label: 'v3 IPv6', family: 6 as const, vrid: 62, vipAddr: '2001:db8::100', plen: 64 },
+];
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
+  let lan: Lan | undefined;
+  let peers: PeerSet | undefined;
+  let frr: FrrRouter | undefined;
+  const figures: string[] = [];
+  const conf = (priority: number): string => instanceConf({ version: 3, vrid: v.vrid, priority, vip: `${v.vipAddr}/${v.plen}` });
+  const holds = (h: Host): boolean => addressesOf(h).includes(v.vipAddr);
+  const ourSource = (h: Host): string => (v.family === 4 ? h.ipv4 : h.linkLocal);
+
+  async function setup(tag: string, frrHost: number, frrPriority: number): Promise<Host[]> {
+    lan = new Lan(`f${v.family}${tag}`, 3);
+    peers = new PeerSet(lan);
+    frr = new FrrRouter(lan.hosts[frrHost - 1], { vrid: v.vrid, priority: frrPriority, family: v.family, vip: v.vipAddr });
+    return lan.hosts;
+  }
+  afterEach(async () => {
+    const failed = (expect.getState() as { assertionCalls: number }).assertionCalls === 0;
+    try {
+      if (failed) {
+        for (const [name, log] of peers?.logs ?? []) console.log(`--- ${name}\n${log}`);
+        if (frr) console.log(`FRR state ${frr.state()}\n${frr.logs()}`);
+      }
+    } finally {
+      await frr?.destroy();
+      lan?.destroy();
+      peers?.cleanup();
+      frr = undefined;
+      lan = undefined;
+      peers = undefined;
+    }
+  });
+  afterAll(() => {
+    if (figures.length) console.log(`FRR ${v.label}: ${figures.join(', ')}`);
+  });
+
+  /** The observer's records and timeline for our VRID and family. */
+  function analyse(capture: string): { records: InspectRecord[]; tl: RouterTimeline } {
+    const records = inspectFrames(readCapture(readFileSync(capture)).frames).filter((r) => r.vrid === v.vrid && r.family === v.family);
+    const [tl] = buildTimelines(records);
+    return { records, tl };
+  }
+  function checkOurs(records: InspectRecord[], src: string): void {
+    const ours = records.filter((r) => r.src === src);
+    expect(ours.length).toBeGreaterThan(2);
+    expect(ours.filter((r) => !(r.valid && r.ttl === 255 && r.checksum !== 'bad'))).toEqual([]);
+  }
+  const fmt = (ms: number, bound: number): string => `${ms.toFixed(1)} ms (bound ${bound.toFixed(1)})`;
+
+  test('FRR 150 master, vrrpd 100 backup; FRR priority 0 -> vrrpd takes over within Skew_Time', async () => {
+    const [, h2, h3] = await setup('a', 1, 150);
+    const f = frr as FrrRouter;
+    const p = peers as PeerSet;
+    const stopCapture = await p.observe(h3, 'obs');
+    await f.start();
+    await waitFor('FRR to become master', () => f.state() === 'Master', 10000);
+    const b = await p.vrrpd(h2, 'b', conf(100));
+    await sleep(4500); // longer than vrrpd's Master_Down_Interval (3.61 s): it must hear FRR and stay BACKUP
+    expect(f.state()).toBe('Master');
+    expect(f.protodown()).toBe(false); // FRR's master: macvlan up with the VIP on it
+    expect(holds(h2)).toBe(false);
+
+    // Priority 0 both ways FRR offers: `vrrp N shutdown` over IPv4, SIGTERM to its vrrpd over IPv6.
+    if (v.family === 4) f.shutdown();
+    else f.terminate();
+    await waitFor('vrrpd to take over', () => holds(h2), 3000);
+    await sleep(2500);
+    const capture = await stopCapture();
+    expect(await p.stop(b)).toBe(0);
+
+    const { records, tl } = analyse(capture);
+    checkOurs(records, ourSource(h2));
+    expect(tl.anomalies.filter((a) => a.kind === 'TWO_MASTERS')).toEqual([]);
+    expect(tl.anomalies).toEqual([]);
+    expect(tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause}`)).toEqual([`${f.source}->${ourSource(h2)} priority-0`]);
+    const [t] = tl.takeovers;
+    figures.unshift(`frr->vrrpd priority-0 ${fmt(t.takeoverMs, t.boundMs)}`);
+    expect(t.withinBound).toBe(true);
+  }, 40000);
+
+  test('vrrpd 150 master, FRR 100 backup; SIGTERM vrrpd -> FRR takes over; restarted vrrpd preempts', async () => {
+    const [h1, , h3] = await setup('b', 2, 100);
+    const f = frr as FrrRouter;
+    const p = peers as PeerSet;
+    const stopCapture = await p.observe(h3, 'obs');
+    const a = await p.vrrpd(h1, 'a', conf(150));
+    await waitFor('vrrpd to hold the VIP', () => holds(h1), 6000);
+    await f.start();
+    await sleep(2500);
+    expect(f.state()).toBe('Backup');
+    expect(f.protodown()).toBe(true);
+    expect(holds(h1)).toBe(true);
+
+    expect(await p.stop(a)).toBe(0);
+    expect(holds(h1)).toBe(false);
+    await waitFor('FRR to take over', () => f.state() === 'Master', 5000);
+    await sleep(2500); // FRR IPv6 sends its first advert one interval late
+    const a2 = await p.vrrpd(h1, 'a2', conf(150));
+    await waitFor('vrrpd to preempt FRR', () => holds(h1) && f.state() === 'Backup', 8000);
+    await sleep(1500);
+    const capture = await stopCapture();
+    expect(await p.stop(a2)).toBe(0);
+
+    const { records, tl } = analyse(capture);
+    checkOurs(records, ourSource(h1));
+    expect(tl.anomalies.filter((x) => x.kind === 'TWO_MASTERS')).toEqual([]);
+    expect(tl.anomalies).toEqual([]);
+    expect(tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause}`)).toEqual([
+      `${ourSource(h1)}->${f.source} priority-0`, `${f.source}->${ourSource(h1)} preempted`,
+    ]);
+    const [down, pre] = tl.takeovers;
+    figures.push(`vrrpd->frr priority-0 ${fmt(down.takeoverMs, down.boundMs)}`, `frr->vrrpd preempted ${pre.takeoverMs.toFixed(1)} ms`);
+    if (v.family === 4) expect(down.withinBound).toBe(true);
+    // FRR over IPv6 loses its first advert as new master (fixtures/README.md): the observer sees it one
+    // interval late, beyond Skew_Time; only require it below Master_Down_Interval (3 s + Skew_Time).
+    else expect(down.takeoverMs).toBeLessThan(3000 + down.boundMs);
+  }, 45000);
+});
