@@ -35,7 +35,7 @@ d.each(VARIANTS)('two vrrpd, $label', (v) => {
     if (failed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log}`);
   });
 
-  test('the higher priority wins, a graceful stop hands over after priority 0, SIGKILL fails over', async () => {
+  test('the higher priority wins, a graceful stop hands over after priority 0, SIGKILL fails over, a restart removes the leftover VIP', async () => {
     const [h1, h2, h3] = lan.hosts;
     const holds = (h: typeof h1): boolean => addressesOf(h).includes(v.vipAddr);
     const conf = (priority: number): string => instanceConf({ version: v.version, vrid: 51, priority, vip: v.vip, advertInt: v.advertInt, auth: v.auth });
@@ -59,6 +59,15 @@ d.each(VARIANTS)('two vrrpd, $label', (v) => {
     // Hard failover: SIGKILL leaves the VIP on h1 (nobody removes it) but h2 takes over after Master_Down_Interval.
     await peers.stop(a2, 'SIGKILL');
     await waitFor('h2 to take over after SIGKILL', () => holds(h2), 4 * intervalMs + 3000);
+    expect(holds(h1)).toBe(true); // left behind by the unclean stop
+
+    // A restart removes the leftover VIP before the election; at priority 50 it stays BACKUP.
+    const a3 = await peers.vrrpd(h1, 'a3', conf(50));
+    expect(peers.logs.get('a3')).toMatch(new RegExp(`removed ${v.vip.replace(/[./]/g, '\\$&')} from eth0, left by an unclean stop`));
+    expect(holds(h1)).toBe(false);
+    await new Promise((r) => setTimeout(r, 4 * intervalMs));
+    expect([holds(h1), holds(h2)]).toEqual([false, true]);
+    expect(await peers.stop(a3)).toBe(0);
     expect(await peers.stop(b)).toBe(0);
     expect(holds(h2)).toBe(false);
 
