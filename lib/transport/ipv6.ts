@@ -11,7 +11,7 @@ import { IPPROTO_VRRP, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
 import { decodeEthernet, ETHERTYPE_IPV6 } from '../packet/ethernet';
 import { VRRP_TOS } from '../packet/frame';
 import { TransportBase } from './base';
-import { LinkCapture } from './capture';
+import { ForkedCapture } from './forked-capture';
 import { interfaceInfo } from './iface';
 import { bindToDevice, writeHostInt32 } from './ipv4';
 import {
@@ -47,7 +47,9 @@ export function ipv6VrrpFilter(ownMac: string): string {
  */
 export class Ipv6Transport extends TransportBase implements VrrpTransport {
   protected readonly socket: RawSocket;
-  private readonly capture: LinkCapture;
+  private readonly capture: ForkedCapture;
+  /** Resolves once the capture child listens (frames before that are not seen). */
+  readonly ready: Promise<void>;
 
   constructor(opts: TransportOptions) {
     super(6, opts.ifname, opts.lookup);
@@ -67,7 +69,7 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
       parseAddress(VRRP_GROUP_V6, 6).copy(mreq, 0);
       writeHostInt32(mreq, ifindex, 16);
       this.socket.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq, mreq.length);
-      this.capture = new LinkCapture({ ifname: opts.ifname, filter: ipv6VrrpFilter(mac) });
+      this.capture = new ForkedCapture({ ifname: opts.ifname, filter: ipv6VrrpFilter(mac) });
     } catch (e) {
       this.socket.close();
       throw e;
@@ -76,6 +78,9 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
     this.socket.pauseRecv();
     this.socket.on('error', (err) => this.emit('error', err));
     this.capture.on('frame', (frame: Buffer) => this.onFrame(frame));
+    // A capture child that died (e.g. its interface went down) is restarted; tell the daemon.
+    this.capture.on('error', (err: Error) => this.emit('error', err));
+    this.ready = this.capture.ready;
   }
 
   private onFrame(frame: Buffer): void {

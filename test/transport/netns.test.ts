@@ -31,7 +31,7 @@ const timer = setTimeout(finish, ms);
 const check = () => { if (t.counters().received >= want) { clearTimeout(timer); setTimeout(finish, 300); } };
 t.on('advert', check);
 t.on('drop', check);
-console.log('READY');
+Promise.resolve(t.ready).then(() => console.log('READY'));
 `;
 
 /** argv: family ifname src count. Sends `count` v3 adverts 50 ms apart; prints RESULT counters. */

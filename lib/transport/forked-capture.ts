@@ -1,0 +1,68 @@
+/**
+ * A libpcap capture run in a child process (./capture-child.ts), so that the `cap` addon's native abort
+ * when an interface goes down ends the child, not the daemon. The child is restarted after
+ * `RESTART_MS` while the capture is open; frames arrive as 'frame' events as with LinkCapture.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { LinkCaptureOptions } from './capture';
+
+/** Delay before a dead capture child is started again, in milliseconds. */
+export const RESTART_MS = 1000;
+
+type ChildMessage = { ready: true } | { frame: Uint8Array } | { error: string };
+
+/** Emits 'frame' (Buffer), 'ready' (each time a child has opened the capture) and 'error' (Error). */
+export class ForkedCapture extends EventEmitter {
+  private child: ChildProcess | null = null;
+  private closed = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  /** How many times the child had to be restarted. */
+  restarts = 0;
+  /** Resolves once the first child has the capture open (rejects if it could not open it). */
+  readonly ready: Promise<void>;
+
+  constructor(readonly opts: LinkCaptureOptions) {
+    super();
+    this.ready = new Promise((resolve, reject) => {
+      this.once('ready', resolve);
+      this.once('open-failed', reject);
+    });
+    this.ready.catch(() => undefined);
+    this.start();
+  }
+
+  private start(): void {
+    const script = path.join(__dirname, 'capture-child.js');
+    if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
+    const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = child;
+    child.on('message', (m: ChildMessage) => {
+      if ('frame' in m) this.emit('frame', Buffer.from(m.frame.buffer, m.frame.byteOffset, m.frame.byteLength));
+      else if ('ready' in m) this.emit('ready');
+      else this.emit('open-failed', new Error(m.error));
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = null;
+      if (this.closed) return;
+      this.emit('error', new Error(`capture on ${this.opts.ifname} stopped (${signal ?? `exit ${code}`}); restarting in ${RESTART_MS} ms`));
+      this.restartTimer = setTimeout(() => {
+        this.restarts++;
+        if (!this.closed) this.start();
+      }, RESTART_MS);
+    });
+    child.send({ ifname: this.opts.ifname, filter: this.opts.filter });
+  }
+
+  /** Stops the capture and its child; idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.child?.connected) this.child.disconnect();
+    this.child?.kill();
+    this.child = null;
+  }
+}
