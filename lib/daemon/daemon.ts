@@ -2,7 +2,8 @@
  * vrrpd: keepalived.conf -> virtual routers + transports + platform. One RouterDriver per instance, one
  * transport per (interface, family), trackers at the edge, notify scripts, a pid file and a control
  * socket. Start-up removes VIPs of our instances left on the interfaces by an unclean stop; stop sends
- * priority 0 from every MASTER and removes every VIP before it resolves.
+ * priority 0 from every MASTER and removes every VIP before it resolves. `use_vmac` instances get their
+ * macvlan (vmac.ts) before their transport opens, and lose it on stop.
  */
 import type { Server } from 'node:net';
 import { toRouterConfig } from '../config/router-config';
@@ -21,6 +22,7 @@ import { announceConfigOf, expectationsOf, vipCidr } from './instance-config';
 import { Notifier } from './notify';
 import { acquirePidFile, releasePidFile } from './pidfile';
 import { TrackerHost } from './trackers';
+import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac';
 
 export interface DaemonOptions {
   pidFile?: string;
@@ -28,8 +30,11 @@ export interface DaemonOptions {
   clock: Clock;
   log: LogFn;
   platform: Platform;
-  /** Opens the transport of a family on an interface (raw sockets in production, doubles in tests). */
-  openTransport: (family: 4 | 6, ifname: string, lookup: (vrid: number, family: 4 | 6) => InstanceExpectations | undefined) => VrrpTransport;
+  /**
+   * Opens the transport of a family on an interface (raw sockets in production, doubles in tests). `source`
+   * (IPv4, `use_vmac`): the transport must send with this source address, not the one the kernel picks.
+   */
+  openTransport: (family: 4 | 6, ifname: string, lookup: (vrid: number, family: 4 | 6) => InstanceExpectations | undefined, source?: string) => VrrpTransport;
 }
 
 interface Running {
@@ -61,12 +66,14 @@ export class Daemon {
   }
 
   private vipsOf(inst: VrrpInstance): Array<{ dev: string; cidr: string }> {
-    return [...inst.virtualAddresses, ...inst.virtualAddressesExcluded].map((v) => ({ dev: v.dev ?? inst.interface, cidr: vipCidr(v) }));
+    return [...inst.virtualAddresses, ...inst.virtualAddressesExcluded].map((v) => ({ dev: v.dev ?? vipDeviceOf(inst), cidr: vipCidr(v) }));
   }
 
   /** Removes VIPs of our instances that an unclean stop left on the interfaces (before any election). */
   private async removeLeftovers(): Promise<void> {
     for (const inst of this.config.instances) {
+      const vmac = vmacOf(inst);
+      if (vmac && (await this.removeVmac(vmac.name))) this.opts.log('info', `instance ${inst.name}: removed ${vmac.name}, left by an unclean stop`);
       for (const { dev, cidr } of this.vipsOf(inst)) {
         if (await this.opts.platform.removeVip(dev, cidr).catch(() => false)) {
           this.opts.log('info', `instance ${inst.name}: removed ${cidr} from ${dev}, left by an unclean stop`);
@@ -75,15 +82,37 @@ export class Daemon {
     }
   }
 
-  private transportFor(inst: VrrpInstance): VrrpTransport {
-    const key = `${inst.interface}/${inst.family}`;
+  private removeVmac(name: string): Promise<boolean> {
+    const { platform } = this.opts;
+    return platform.removeVmac ? platform.removeVmac(name) : Promise.resolve(false);
+  }
+
+  /** Creates the vmac of a `use_vmac` instance (keepalived semantics, see vmac.ts). */
+  private async createVmac(inst: VrrpInstance): Promise<void> {
+    const vmac = vmacOf(inst);
+    if (!vmac) return;
+    const { platform, log } = this.opts;
+    if (!platform.createVmac) throw new Error(`instance ${inst.name}: use_vmac is not supported by this platform`);
+    // Not yet for IPv6 adverts: the IPv6 receive capture drops frames from its own (here: the shared virtual)
+    // MAC, and the vmac would need the base's link-local address to send from.
+    if (inst.family === 6 && !vmac.xmitBase) throw new Error(`instance ${inst.name}: use_vmac for IPv6 needs vmac_xmit_base for now`);
+    const r = await platform.createVmac(vmac.base, vmac.name, vmac.mac, inst.family);
+    for (const w of r.warnings) log('warn', `instance ${inst.name}: ${w}`);
+    log('info', `instance ${inst.name}: ${r.created ? 'created' : 'reused'} ${vmac.name} (macvlan private on ${vmac.base}, ${vmac.mac}) in ${r.ms.toFixed(1)} ms`);
+  }
+
+  private transportFor(inst: VrrpInstance, primary: string): VrrpTransport {
+    const ifname = xmitInterfaceOf(inst);
+    const key = `${ifname}/${inst.family}`;
     let t = this.transports.get(key);
     if (t) return t;
     const byVrid = new Map<number, InstanceExpectations>();
     for (const other of this.config.instances) {
-      if (other.interface === inst.interface && other.family === inst.family) byVrid.set(other.vrid, expectationsOf(other));
+      if (xmitInterfaceOf(other) === ifname && other.family === inst.family) byVrid.set(other.vrid, expectationsOf(other));
     }
-    t = this.opts.openTransport(inst.family, inst.interface, (vrid, family) => (family === inst.family ? byVrid.get(vrid) : undefined));
+    // From a vmac the kernel would pick a VIP as IPv4 source: send from the base's primary address instead.
+    const source = inst.family === 4 && ifname !== inst.interface ? primary : undefined;
+    t = this.opts.openTransport(inst.family, ifname, (vrid, family) => (family === inst.family ? byVrid.get(vrid) : undefined), source);
     t.on('advert', (_bytes, ip, result) => {
       if (!result.advert) return;
       const src = result.ip?.src ?? ip.srcBytes.join('.');
@@ -103,11 +132,15 @@ export class Daemon {
 
   private async startInstance(inst: VrrpInstance): Promise<void> {
     const primary = await this.primaryOf(inst);
-    const transport = this.transportFor(inst);
+    await this.createVmac(inst);
+    const transport = this.transportFor(inst, primary);
     const router = new VirtualRouter(toRouterConfig(inst, this.config.global, primary));
     const { platform, log } = this.opts;
     const vips = this.vipsOf(inst);
-    const mac = interfaceInfo(inst.interface).mac;
+    // use_vmac: GARP / NA leave from the vmac with the virtual MAC (also with vmac_xmit_base, as keepalived).
+    const vmac = vmacOf(inst);
+    const announceDev = vmac?.name ?? inst.interface;
+    const mac = vmac?.mac ?? interfaceInfo(inst.interface).mac;
     const peers = inst.unicastPeers.length ? inst.unicastPeers : [inst.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6];
     const checksum = inst.v3ChecksumAsV2 ? 'message-only' : 'pseudo-header';
     const driver = new RouterDriver(router, {
@@ -120,7 +153,7 @@ export class Daemon {
       removeVips: async () => {
         for (const v of vips) await platform.removeVip(v.dev, v.cidr);
       },
-      announce: async (addresses) => void (await platform.announce(inst.interface, addresses, mac)),
+      announce: async (addresses) => void (await platform.announce(announceDev, addresses, mac)),
     }, this.opts.clock, announceConfigOf(inst, this.config.global), log);
     const notifier = new Notifier('INSTANCE', inst.name, inst.notify, log);
     driver.on('state-change', (_from, to, _reason, priority) => void notifier.changed(to, priority));
@@ -169,6 +202,10 @@ export class Daemon {
         // Let the priority-0 adverts leave before the sockets close.
         await new Promise((res) => setTimeout(res, 50));
         for (const t of this.transports.values()) t.close();
+        for (const r of this.running) {
+          const vmac = vmacOf(r.inst);
+          if (vmac) await this.removeVmac(vmac.name).catch((e: Error) => this.opts.log('warn', `instance ${r.inst.name}: removing ${vmac.name}: ${e.message}`));
+        }
         this.opts.platform.close();
         await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
         if (this.opts.pidFile) releasePidFile(this.opts.pidFile);

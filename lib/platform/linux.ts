@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { buildGratuitousArp } from '../packet/arp';
 import { buildUnsolicitedNa } from '../packet/ndisc';
 import { LinkSender } from '../transport/capture';
-import { InterfaceAddress, Platform, splitCidr } from './types';
+import { InterfaceAddress, Platform, splitCidr, VmacResult } from './types';
+import { createVmac, removeVmac } from './vmac';
 
 /** Something that sends whole Ethernet frames on one interface (LinkSender, or a test double). */
 export interface FrameSender {
@@ -46,7 +47,6 @@ export class LinuxPlatform implements Platform {
   private readonly ipCommand: string;
   private readonly openSender: (ifname: string) => FrameSender;
   private readonly timeoutMs: number;
-  private readonly senders = new Map<string, FrameSender>();
 
   constructor(opts: LinuxPlatformOptions = {}) {
     this.ipCommand = opts.ipCommand ?? 'ip';
@@ -120,24 +120,36 @@ export class LinuxPlatform implements Platform {
       linkLocal = (await this.listAddresses(ifname)).find((a) => a.family === 6 && a.scope === 'link')?.address;
       if (linkLocal === undefined) throw new Error(`${ifname} has no IPv6 link-local address to send NAs from`);
     }
-    let sender = this.senders.get(ifname);
-    if (!sender) {
-      sender = this.openSender(ifname);
-      this.senders.set(ifname, sender);
-    }
-    for (const t of targets) {
-      const frame =
-        t.family === 4
-          ? buildGratuitousArp({ senderMac: mac, ip: t.address })
-          : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address });
-      sender.send(frame);
+    // A libpcap handle is opened for the burst only: a handle left open aborts the process (an assert in
+    // the `cap` addon) when its interface goes down, and a MASTER's interface going down is a case we must
+    // survive (FAULT, VIPs removed).
+    const sender = this.openSender(ifname);
+    try {
+      for (const t of targets) {
+        const frame =
+          t.family === 4
+            ? buildGratuitousArp({ senderMac: mac, ip: t.address })
+            : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address });
+        sender.send(frame);
+      }
+    } finally {
+      sender.close();
     }
     return targets.length;
   }
 
-  /** Closes the frame senders. */
+  /** `use_vmac`: a private-mode macvlan through iproute2 (see vmac.ts). */
+  createVmac(base: string, name: string, mac: string, family: 4 | 6): Promise<VmacResult> {
+    return createVmac(base, name, mac, family, { ipCommand: this.ipCommand, timeoutMs: this.timeoutMs });
+  }
+
+  /** `ip link del dev NAME`; false when there was no such interface. */
+  removeVmac(name: string): Promise<boolean> {
+    return removeVmac(name, { ipCommand: this.ipCommand, timeoutMs: this.timeoutMs });
+  }
+
+  /** Nothing stays open between calls (see `announce`); kept for the Platform contract. */
   close(): void {
-    for (const s of this.senders.values()) s.close();
-    this.senders.clear();
+    /* no long-lived handles */
   }
 }

@@ -1,6 +1,6 @@
 /** An in-memory Platform for tests and the simulated LAN: addresses live in a map, announcements in a list. */
 import { formatAddress, parseAddress } from '../packet/address';
-import { InterfaceAddress, Platform, splitCidr } from './types';
+import { InterfaceAddress, Platform, splitCidr, VmacResult } from './types';
 
 /** One `announce` call as recorded by MemoryPlatform. */
 export interface Announcement {
@@ -68,6 +68,26 @@ export class MemoryPlatform implements Platform {
   async announce(ifname: string, addresses: readonly string[], mac: string): Promise<number> {
     this.announcements.push({ ifname, addresses: [...addresses], mac });
     return addresses.length;
+  }
+
+  /** Vmacs created through `createVmac`: name -> base interface and MAC. */
+  readonly vmacs = new Map<string, { base: string; mac: string }>();
+
+  async createVmac(base: string, name: string, mac: string): Promise<VmacResult> {
+    this.take();
+    if (!this.addresses.has(base)) throw new Error(`interface ${base} not found`);
+    const same = this.vmacs.get(name);
+    const created = !(same && same.base === base && same.mac === mac);
+    this.vmacs.set(name, { base, mac });
+    if (created) this.addresses.set(name, []);
+    return { created, ms: 0, warnings: [] };
+  }
+
+  async removeVmac(name: string): Promise<boolean> {
+    this.take();
+    if (!this.vmacs.delete(name)) return false;
+    this.addresses.delete(name);
+    return true;
   }
 
   close(): void {}

@@ -32,8 +32,25 @@ export interface Platform {
    * of `addresses` (bare addresses or CIDRs), with Ethernet source `mac`. Resolves to the frames sent.
    */
   announce(ifname: string, addresses: readonly string[], mac: string): Promise<number>;
+  /**
+   * `use_vmac`: creates (or reuses) macvlan `name` on `base` with MAC `mac`, up, with keepalived's sysctls
+   * (see vmac.ts). Idempotent. Optional: platforms without it cannot run `use_vmac` instances.
+   */
+  createVmac?(base: string, name: string, mac: string, family: Family): Promise<VmacResult>;
+  /** Deletes vmac `name`; resolves true when deleted, false when it was not there. */
+  removeVmac?(name: string): Promise<boolean>;
   /** Releases sockets / handles; idempotent. */
   close(): void;
+}
+
+/** What `createVmac` did, and how long it took. */
+export interface VmacResult {
+  /** True when the interface was created, false when a matching one was there already. */
+  created: boolean;
+  /** Wall time of the whole operation in milliseconds. */
+  ms: number;
+  /** Warnings worth a log line (e.g. a non-zero net.ipv4.conf.all.rp_filter). */
+  warnings: string[];
 }
 
 /** Splits "addr[/len]" into address and prefix length (default /32 or /128). @throws Error on bad text. */

@@ -1,0 +1,138 @@
+/**
+ * keepalived's `use_vmac` (RFC 9568 §7.3 virtual MAC) on Linux: a macvlan interface on the instance's
+ * interface carrying 00:00:5e:00:01:VRID (IPv6 00:00:5e:00:02:VRID), through iproute2 and /proc/sys, in
+ * whatever network namespace the process runs in.
+ *
+ * Mode private, as keepalived: a multicast frame arriving on the base interface whose source MAC is the MAC
+ * of one of our macvlans (the peer's adverts come from the same virtual MAC) is handed to that macvlan
+ * only when it is in private (or passthru) mode; in bridge mode the kernel treats it as our own looped
+ * frame and the macvlan never sees the peer's adverts.
+ *
+ * Sysctls, as keepalived's set_interface_parameters (vrrp_if_config.c): on the vmac arp_ignore=1 (answer
+ * ARP only for addresses on the vmac, i.e. the VIPs, with the virtual MAC), accept_local=1, rp_filter=0 (the
+ * peer's adverts arrive on an interface that has no route back to their source), promote_secondaries=1;
+ * for an IPv4 vmac disable_ipv6=1 (no router solicitations / DAD from the virtual MAC); on the base
+ * interface arp_ignore=1 and arp_filter=1 so it does not answer for the VIPs with its own MAC (restored
+ * on removal). keepalived also moves a non-zero net.ipv4.conf.all.rp_filter onto every interface and
+ * clears `all`; we only warn about it (the effective rp_filter is max(all, interface)).
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { VmacResult } from './types';
+
+/** Options of the vmac functions. */
+export interface VmacOptions {
+  /** Path or name of the iproute2 binary; default "ip". */
+  ipCommand?: string;
+  /** Timeout of one `ip` run in milliseconds; default 5000. */
+  timeoutMs?: number;
+  /** Root of the sysctl tree; default "/proc/sys" (per network namespace of the calling process). */
+  sysctlRoot?: string;
+}
+
+interface IpLinkDetail {
+  ifname: string;
+  address?: string;
+  link?: string;
+  linkinfo?: { info_kind?: string; info_data?: { mode?: string } };
+}
+
+function ipRun(args: string[], opts: VmacOptions): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cmd = opts.ipCommand ?? 'ip';
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: opts.timeoutMs ?? 5000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}`));
+      else resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function ipOk(args: string[], opts: VmacOptions): Promise<string> {
+  const r = await ipRun(args, opts);
+  if (r.code !== 0) throw new Error(`${opts.ipCommand ?? 'ip'} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** `ip -j -d link show dev NAME`, or null when there is no such interface. */
+async function linkDetail(name: string, opts: VmacOptions): Promise<IpLinkDetail | null> {
+  const r = await ipRun(['-j', '-d', 'link', 'show', 'dev', name], opts);
+  if (r.code !== 0) return null;
+  return (JSON.parse(r.stdout) as IpLinkDetail[]).find((l) => l.ifname === name) ?? null;
+}
+
+const sysctlPath = (opts: VmacOptions, family: 4 | 6, ifname: string, key: string): string =>
+  `${opts.sysctlRoot ?? '/proc/sys'}/net/ipv${family}/conf/${ifname}/${key}`;
+
+function readSysctl(opts: VmacOptions, family: 4 | 6, ifname: string, key: string): string | null {
+  try {
+    return readFileSync(sysctlPath(opts, family, ifname, key), 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function writeSysctl(opts: VmacOptions, family: 4 | 6, ifname: string, key: string, value: string): void {
+  writeFileSync(sysctlPath(opts, family, ifname, key), value);
+}
+
+/** Base interfaces whose arp_ignore / arp_filter we changed: name -> original values and user count. */
+const baseArpSaved = new Map<string, { arpIgnore: string | null; arpFilter: string | null; users: Set<string> }>();
+
+/**
+ * Creates (or reuses) macvlan `name` on `base` with `mac`, mode private, sets the sysctls of the module
+ * comment and brings it up. A same-named interface that is not a private macvlan on `base` with `mac` is
+ * deleted and recreated. Idempotent. @throws Error when iproute2 refuses.
+ */
+export async function createVmac(base: string, name: string, mac: string, family: 4 | 6, opts: VmacOptions = {}): Promise<VmacResult> {
+  const start = process.hrtime.bigint();
+  const warnings: string[] = [];
+  const existing = await linkDetail(name, opts);
+  const matches = existing !== null && existing.linkinfo?.info_kind === 'macvlan' && existing.linkinfo.info_data?.mode === 'private' &&
+    existing.link === base && existing.address?.toLowerCase() === mac.toLowerCase();
+  if (existing && !matches) await ipOk(['link', 'del', 'dev', name], opts);
+  if (!matches) await ipOk(['link', 'add', name, 'link', base, 'address', mac, 'type', 'macvlan', 'mode', 'private'], opts);
+  if (family === 4) writeSysctl(opts, 6, name, 'disable_ipv6', '1');
+  for (const [key, value] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']]) {
+    writeSysctl(opts, 4, name, key, value);
+  }
+  let saved = baseArpSaved.get(base);
+  if (!saved) {
+    saved = { arpIgnore: readSysctl(opts, 4, base, 'arp_ignore'), arpFilter: readSysctl(opts, 4, base, 'arp_filter'), users: new Set() };
+    baseArpSaved.set(base, saved);
+    writeSysctl(opts, 4, base, 'arp_ignore', '1');
+    writeSysctl(opts, 4, base, 'arp_filter', '1');
+  }
+  saved.users.add(name);
+  const allRp = readSysctl(opts, 4, 'all', 'rp_filter');
+  if (allRp !== null && allRp !== '0') {
+    warnings.push(`net.ipv4.conf.all.rp_filter is ${allRp}: adverts arriving on ${name} may be dropped (keepalived clears it)`);
+  }
+  await ipOk(['link', 'set', 'dev', name, 'up'], opts);
+  return { created: !matches, ms: Number(process.hrtime.bigint() - start) / 1e6, warnings };
+}
+
+/**
+ * Deletes interface `name` (its addresses go with it) and, when it was the last vmac we made on its base,
+ * restores the base's arp_ignore / arp_filter. Resolves true when deleted, false when it was not there.
+ * @throws Error when iproute2 refuses otherwise.
+ */
+export async function removeVmac(name: string, opts: VmacOptions = {}): Promise<boolean> {
+  for (const [base, saved] of baseArpSaved) {
+    if (!saved.users.delete(name) || saved.users.size > 0) continue;
+    baseArpSaved.delete(base);
+    try {
+      if (saved.arpIgnore !== null) writeSysctl(opts, 4, base, 'arp_ignore', saved.arpIgnore);
+      if (saved.arpFilter !== null) writeSysctl(opts, 4, base, 'arp_filter', saved.arpFilter);
+    } catch {
+      // the base interface is gone: nothing to restore
+    }
+  }
+  if ((await linkDetail(name, opts)) === null) return false;
+  await ipOk(['link', 'del', 'dev', name], opts);
+  return true;
+}
+
+/** keepalived's default vmac name: `vrrp.<VRID>`. */
+export function defaultVmacName(vrid: number): string {
+  return `vrrp.${vrid}`;
+}
