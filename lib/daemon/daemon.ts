@@ -9,10 +9,11 @@ import type { Server } from 'node:net';
 import { toRouterConfig } from '../config/router-config';
 import type { KeepalivedConfig, VrrpInstance } from '../config/types';
 import { VirtualRouter } from '../fsm/router';
+import { canonicalAddress } from '../packet/address';
 import { encode } from '../packet/advertisement';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { InstanceExpectations } from '../packet/receive';
-import type { Platform } from '../platform/types';
+import { Platform, splitCidr } from '../platform/types';
 import { interfaceInfo } from '../transport/iface';
 import type { VrrpTransport } from '../transport/types';
 import { Clock } from './clock';
@@ -75,7 +76,9 @@ export class Daemon {
       const vmac = vmacOf(inst);
       if (vmac && (await this.removeVmac(vmac.name))) this.opts.log('info', `instance ${inst.name}: removed ${vmac.name}, left by an unclean stop`);
       for (const { dev, cidr } of this.vipsOf(inst)) {
-        if (await this.opts.platform.removeVip(dev, cidr).catch(() => false)) {
+        const address = canonicalAddress(splitCidr(cidr).address);
+        const present = await this.opts.platform.listAddresses(dev).then((l) => l.some((a) => canonicalAddress(a.address) === address), () => false);
+        if (present && (await this.opts.platform.removeVip(dev, cidr).catch(() => false))) {
           this.opts.log('info', `instance ${inst.name}: removed ${cidr} from ${dev}, left by an unclean stop`);
         }
       }
@@ -165,6 +168,8 @@ export class Daemon {
     if (this.opts.pidFile) acquirePidFile(this.opts.pidFile);
     await this.removeLeftovers();
     for (const inst of this.config.instances) await this.startInstance(inst);
+    // IPv6 receive runs in a capture child: wait until it listens (a failure to open ends the start-up).
+    await Promise.all([...this.transports.values()].map((t) => t.ready));
     const sets = new Map(this.running.map((r) => [r, null as ReturnType<TrackerHost['trackersOf']> | null]));
     this.trackers = new TrackerHost(this.config, this.opts.clock, this.opts.log, () => {
       for (const [r, set] of sets) {

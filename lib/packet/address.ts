@@ -113,3 +113,9 @@ export function compareAddressBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
 }
+
+/** Canonical text of an address (dotted quad, RFC 5952 IPv6), or the text itself when it does not parse. */
+export function canonicalAddress(text: string): string {
+  const f = familyOf(text);
+  return f === null ? text : formatAddress(parseAddress(text, f), 0, f);
+}

@@ -5,7 +5,7 @@
  */
 import { DecodeError } from '../errors';
 import { Advertisement, decode, intervalCsOf } from './advertisement';
-import { familyOf, formatAddress, isLinkLocalV6Bytes, parseAddress } from './address';
+import { canonicalAddress, isLinkLocalV6Bytes } from './address';
 import { vrrpChecksum } from './checksum';
 import { Family, IPPROTO_VRRP, VRRP_TTL } from './constants';
 import { decodeIp, IpHeader } from './ip';
@@ -121,16 +121,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Canonical text of an address (RFC 5952 for IPv6), or the text itself when it does not parse. */
-function canonical(text: string): string {
-  const f = familyOf(text);
-  return f === null ? text : formatAddress(parseAddress(text, f), 0, f);
-}
-
 /** True when both lists hold the same set of addresses (order and spelling aside). */
 function sameAddressSet(ours: readonly string[], theirs: readonly string[]): boolean {
-  const a = new Set(ours.map(canonical));
-  const b = new Set(theirs.map(canonical));
+  const a = new Set(ours.map(canonicalAddress));
+  const b = new Set(theirs.map(canonicalAddress));
   return a.size === b.size && [...a].every((x) => b.has(x));
 }
 

@@ -51,6 +51,8 @@ export interface VrrpTransport {
   on(event: 'error', listener: (err: Error) => void): this;
   /** A snapshot of the counters. */
   counters(): TransportCounters;
+  /** When present, resolves once receiving works (the IPv6 capture child listens). */
+  readonly ready?: Promise<void>;
   /** Closes the sockets / capture; idempotent. */
   close(): void;
 }
