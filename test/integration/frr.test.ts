@@ -10,10 +10,13 @@ import { readCapture } from '../../lib/pcap';
 import { FrrRouter, frrSkipReason } from '../helpers/frr';
 import { Host, Lan, netnsSkipReason } from '../helpers/netns';
 import { addressesOf, instanceConf, PeerSet, waitFor } from '../helpers/peers';
+import { tsharkSkipReason, tsharkVerdicts } from '../helpers/tshark';
 
 const skip = netnsSkipReason() ?? frrSkipReason();
 if (skip) console.log(`FRR interop: ${skip}`);
 const d = skip ? describe.skip : describe;
+const tsharkSkip = skip ? null : tsharkSkipReason();
+if (tsharkSkip) console.log(`FRR interop: ${tsharkSkip}`);
 
 const VARIANTS = [
   { label: 'v3 IPv4', family: 4 as const, vrid: 61, vipAddr: '192.0.2.100', plen: 24 },
@@ -62,10 +65,15 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
     const [tl] = buildTimelines(records);
     return { records, tl };
   }
-  function checkOurs(records: InspectRecord[], src: string): void {
+  function checkOurs(capture: string, records: InspectRecord[], src: string): void {
     const ours = records.filter((r) => r.src === src);
     expect(ours.length).toBeGreaterThan(2);
     expect(ours.filter((r) => !(r.valid && r.ttl === 255 && r.checksum !== 'bad'))).toEqual([]);
+    if (tsharkSkip) return;
+    // Second opinion from tshark on our adverts: well formed, checksum good, TTL 255.
+    const verdicts = tsharkVerdicts(capture, [src]);
+    expect(verdicts.length).toBe(ours.length);
+    expect(verdicts.filter((x) => !x.checksumGood || x.ttl !== 255 || x.malformed)).toEqual([]);
   }
   const fmt = (ms: number, bound: number): string => `${ms.toFixed(1)} ms (bound ${bound.toFixed(1)})`;
 
@@ -91,7 +99,7 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
     expect(await p.stop(b)).toBe(0);
 
     const { records, tl } = analyse(capture);
-    checkOurs(records, ourSource(h2));
+    checkOurs(capture, records, ourSource(h2));
     expect(tl.anomalies.filter((a) => a.kind === 'TWO_MASTERS')).toEqual([]);
     expect(tl.anomalies).toEqual([]);
     expect(tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause}`)).toEqual([`${f.source}->${ourSource(h2)} priority-0`]);
@@ -124,7 +132,7 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
     expect(await p.stop(a2)).toBe(0);
 
     const { records, tl } = analyse(capture);
-    checkOurs(records, ourSource(h1));
+    checkOurs(capture, records, ourSource(h1));
     expect(tl.anomalies.filter((x) => x.kind === 'TWO_MASTERS')).toEqual([]);
     expect(tl.anomalies).toEqual([]);
     expect(tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause}`)).toEqual([

@@ -16,10 +16,13 @@ import { decodeNeighborAdvert, ICMPV6_NEIGHBOR_ADVERT, IPPROTO_ICMPV6 } from '..
 import { readCapture } from '../../lib/pcap';
 import { Host, Lan, netnsSkipReason } from '../helpers/netns';
 import { addressesOf, hasCommand, instanceConf, PeerSet, waitFor } from '../helpers/peers';
+import { tsharkSkipReason, tsharkVerdicts } from '../helpers/tshark';
 
 const skip = netnsSkipReason() ?? (hasCommand('keepalived') ? null : 'keepalived not installed: interop tests skipped');
 if (skip) console.log(`keepalived interop: ${skip}`);
 const d = skip ? describe.skip : describe;
+const tsharkSkip = skip ? null : tsharkSkipReason();
+if (tsharkSkip) console.log(`keepalived interop: ${tsharkSkip}`);
 
 const VARIANTS = [
   { label: 'v2 IPv4', version: 2 as const, vip: '192.0.2.100/24', vipAddr: '192.0.2.100', auth: 's3cret' as string | undefined },
@@ -106,7 +109,8 @@ d.each(VARIANTS)('vrrpd beside keepalived, $label', (v) => {
       if (hi === 'vrrpd') expect(a2Code).toBe(0);
       expect([holds(h1), holds(h2)]).toEqual([false, false]);
 
-      const frames = readCapture(readFileSync(await stopCapture())).frames;
+      const capture = await stopCapture();
+      const frames = readCapture(readFileSync(capture)).frames;
       const records = inspectFrames(frames).filter((r) => r.vrid === 51);
       const vrrpdHost = hi === 'vrrpd' ? h1 : h2;
       const fromVrrpd = records.filter((r) => r.src === src(vrrpdHost));
@@ -114,6 +118,12 @@ d.each(VARIANTS)('vrrpd beside keepalived, $label', (v) => {
       const bad = (r: InspectRecord): boolean => !r.valid || r.ttl !== 255 || !['ok', 'ok-pseudo-header'].includes(r.checksum ?? '');
       expect(fromVrrpd.filter(bad)).toEqual([]);
       expect(records.filter((r) => !r.valid)).toEqual([]);
+      if (!tsharkSkip) {
+        // Second opinion from tshark on vrrpd's adverts: well formed, checksum good, TTL 255.
+        const verdicts = tsharkVerdicts(capture, [src(vrrpdHost)]);
+        expect(verdicts.length).toBe(fromVrrpd.length);
+        expect(verdicts.filter((x) => !x.checksumGood || x.ttl !== 255 || x.malformed)).toEqual([]);
+      }
 
       const timelines = buildTimelines(records);
       expect(timelines).toHaveLength(1);

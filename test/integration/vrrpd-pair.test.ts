@@ -8,10 +8,13 @@ import { buildTimelines } from '../../lib/inspect/timeline';
 import { readCapture } from '../../lib/pcap';
 import { Lan, netnsSkipReason } from '../helpers/netns';
 import { addressesOf, instanceConf, PeerSet, waitFor } from '../helpers/peers';
+import { announcementsAfter, tsharkSkipReason, tsharkVerdicts } from '../helpers/tshark';
 
 const skip = netnsSkipReason();
 if (skip) console.log(`vrrpd integration: ${skip}`);
 const d = skip ? describe.skip : describe;
+const tsharkSkip = skip ? null : tsharkSkipReason();
+if (tsharkSkip) console.log(`vrrpd integration: ${tsharkSkip}`);
 
 const VARIANTS = [
   { label: 'v3 IPv4', version: 3 as const, vip: '192.0.2.100/24', vipAddr: '192.0.2.100', advertInt: '1', auth: undefined },
@@ -84,6 +87,25 @@ d.each(VARIANTS)('two vrrpd, $label', (v) => {
     ].map((x) => (v.vip.includes(':') ? x.replaceAll(h1.ipv4, h1.linkLocal).replaceAll(h2.ipv4, h2.linkLocal) : x)));
     expect(tl.takeovers.filter((t) => t.cause !== 'preempted').every((t) => t.withinBound)).toBe(true);
     expect(tl.anomalies).toEqual([]);
+
+    // Second opinion from tshark: every advert of either vrrpd is well formed, checksum good, TTL 255, and
+    // each new master announces the VIP (GARP / NA with a good checksum) from its MAC within 2 s of its
+    // first advert.
+    if (!tsharkSkip) {
+      const six = v.vip.includes(':');
+      const hosts = [h1, h2];
+      const srcOf = (h: typeof h1): string => (six ? h.linkLocal : h.ipv4);
+      const verdicts = tsharkVerdicts(capture, hosts.map(srcOf));
+      expect(verdicts.length).toBeGreaterThan(5);
+      expect(verdicts.filter((x) => !x.checksumGood || x.ttl !== 255 || x.malformed)).toEqual([]);
+      const announced = tl.takeovers.map((t) => {
+        const mac = hosts.find((h) => srcOf(h) === t.to)!.mac;
+        const ok = announcementsAfter(capture, v.vipAddr, mac)
+          .some((x) => x.checksumGood && x.time >= t.firstAdvertOfNew - 0.1 && x.time <= t.firstAdvertOfNew + 2);
+        return `${t.to} ${ok ? 'announced' : 'did not announce'}`;
+      });
+      expect(announced).toEqual(tl.takeovers.map((t) => `${t.to} announced`));
+    }
     console.log(`two vrrpd ${v.label}: takeovers ${tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause} ${t.takeoverMs.toFixed(1)} ms`).join('; ')}`);
   }, 60000);
 });
