@@ -126,3 +126,19 @@ vrrp_instance ${o.name ?? 'VI_1'} {
 }
 `;
 }
+
+/**
+ * Makes the LAN's bridge flood unicast frames to every port (learning off on each host's port), so an
+ * observer sees unicast adverts between two other hosts, as on a hub. Call before any traffic.
+ */
+export function floodUnicast(lan: Lan): void {
+  for (const h of lan.hosts) {
+    execFileSync('ip', ['netns', 'exec', lan.switchNs, 'bridge', 'link', 'set', 'dev', `p${h.n}`, 'learning', 'off', 'flood', 'on']);
+  }
+  execFileSync('ip', ['netns', 'exec', lan.switchNs, 'bridge', 'fdb', 'flush', 'dev', 'br0', 'dynamic']);
+}
+
+/** A unicast vrrp_instance body fragment (keepalived `unicast_src_ip` / `unicast_peer`), for `extra`. */
+export function unicastConf(src: string, peers: string[]): string {
+  return `unicast_src_ip ${src}\n  unicast_peer {\n${peers.map((p) => `    ${p}\n`).join('')}  }`;
+}
