@@ -177,7 +177,10 @@ export class Daemon {
         if (change) r.driver.setTracking({ priorityDelta: change.current.priorityDelta, fault: change.current.fault, reason: change.current.faultReasons.join('; ') });
       }
     });
-    for (const r of this.running) sets.set(r, this.trackers.trackersOf(r.inst));
+    for (const r of this.running) {
+      const autoSource = r.inst.unicastSrcIp === undefined && r.inst.mcastSrcIp === undefined;
+      sets.set(r, this.trackers.trackersOf(r.inst, autoSource ? canonicalAddress(r.primary) : undefined));
+    }
     for (const r of this.running) r.driver.start();
     this.trackers.start();
     if (this.opts.controlSocket) this.control = await startControlSocket(this.opts.controlSocket, (req) => this.handle(req.cmd));
@@ -207,11 +210,12 @@ export class Daemon {
         // Let the priority-0 adverts leave before the sockets close.
         await new Promise((res) => setTimeout(res, 50));
         for (const t of this.transports.values()) t.close();
+        // Frame senders first: their libpcap handles must not outlive the vmac interfaces.
+        this.opts.platform.close();
         for (const r of this.running) {
           const vmac = vmacOf(r.inst);
           if (vmac) await this.removeVmac(vmac.name).catch((e: Error) => this.opts.log('warn', `instance ${r.inst.name}: removing ${vmac.name}: ${e.message}`));
         }
-        this.opts.platform.close();
         await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
         if (this.opts.pidFile) releasePidFile(this.opts.pidFile);
       })();

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { KeepalivedConfig, VrrpInstance } from '../config/types';
+import { canonicalAddress } from '../packet/address';
 import { FileTracker, InterfaceTracker, ScriptTracker, Tracker, TrackerSet } from '../track';
 import { Clock, TimerHandle } from './clock';
 import { runCommand } from './command';
@@ -19,6 +20,8 @@ export class TrackerHost {
   private readonly commands = new Map<string, { line: string; user?: string; group?: string }>();
   private readonly links = new Map<string, InterfaceTracker>();
   private readonly files = new Map<string, { tracker: FileTracker; path: string }>();
+  /** Source addresses that must stay on their interface (`${ifname} ${address}` -> tracker). */
+  private readonly sources = new Map<string, { ifname: string; address: string; tracker: InterfaceTracker }>();
   private timers: TimerHandle[] = [];
   private stopped = false;
 
@@ -47,13 +50,23 @@ export class TrackerHost {
     return t;
   }
 
+  private source(ifname: string, address: string): InterfaceTracker {
+    const key = `${ifname} ${address}`;
+    let s = this.sources.get(key);
+    if (!s) this.sources.set(key, (s = { ifname, address, tracker: new InterfaceTracker({ ifname: key, weight: 0 }) }));
+    return s.tracker;
+  }
+
   /**
    * The trackers of one instance with its weight overrides. Its own interface is tracked with weight 0
-   * (link down = FAULT), as keepalived does unless `dont_track_primary`.
+   * (link down = FAULT), as keepalived does unless `dont_track_primary`. When `source` is given (the
+   * address found on the interface at start), its disappearance is a FAULT too: without it the kernel
+   * would send our adverts from another address, a VIP even (RFC 9568 §5.1.2.1 wants the link-local).
    */
-  trackersOf(inst: VrrpInstance): TrackerSet {
+  trackersOf(inst: VrrpInstance, source?: string): TrackerSet {
     const list: Tracker[] = [];
     if (!inst.dontTrackPrimary) list.push(this.link(inst.interface).forInstance({ weight: 0 }));
+    if (source !== undefined) list.push(this.source(inst.interface, source).forInstance({ weight: 0 }));
     for (const r of inst.trackInterfaces) list.push(this.link(r.name).forInstance({ weight: r.weight ?? 0, reverse: r.reverse }));
     for (const r of inst.trackScripts) {
       const s = this.scripts.get(r.name);
@@ -71,7 +84,7 @@ export class TrackerHost {
     for (const [name, tracker] of this.scripts) this.scheduleScript(name, tracker);
     const poll = (): void => {
       if (this.stopped) return;
-      void Promise.all([this.pollLinks(), this.pollFiles()]).then(() => {
+      void Promise.all([this.pollLinks(), this.pollSources(), this.pollFiles()]).then(() => {
         if (!this.stopped) this.timers.push(this.clock.at(this.clock.now() + POLL_MS, poll));
       });
     };
@@ -121,6 +134,32 @@ export class TrackerHost {
             }
           } catch (e) {
             this.log('warn', `cannot read links: ${(e as Error).message}`);
+          }
+          if (changed) this.onChange();
+        }
+        resolve();
+      });
+    });
+  }
+
+  private pollSources(): Promise<void> {
+    if (this.sources.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      execFile('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 2000 }, (err, stdout) => {
+        if (!err && !this.stopped) {
+          let changed = false;
+          try {
+            const links = JSON.parse(stdout) as Array<{ ifname: string; addr_info?: Array<{ local: string }> }>;
+            for (const s of this.sources.values()) {
+              const link = links.find((l) => l.ifname === s.ifname);
+              const present = !!link?.addr_info?.some((a) => canonicalAddress(a.local) === s.address);
+              if (s.tracker.linkChanged(present)) {
+                this.log('info', `source address ${s.address} ${present ? 'is back on' : 'is gone from'} ${s.ifname}`);
+                changed = true;
+              }
+            }
+          } catch (e) {
+            this.log('warn', `cannot read addresses: ${(e as Error).message}`);
           }
           if (changed) this.onChange();
         }

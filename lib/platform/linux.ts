@@ -47,6 +47,7 @@ export class LinuxPlatform implements Platform {
   private readonly ipCommand: string;
   private readonly openSender: (ifname: string) => FrameSender;
   private readonly timeoutMs: number;
+  private readonly senders = new Map<string, FrameSender>();
 
   constructor(opts: LinuxPlatformOptions = {}) {
     this.ipCommand = opts.ipCommand ?? 'ip';
@@ -120,20 +121,20 @@ export class LinuxPlatform implements Platform {
       linkLocal = (await this.listAddresses(ifname)).find((a) => a.family === 6 && a.scope === 'link')?.address;
       if (linkLocal === undefined) throw new Error(`${ifname} has no IPv6 link-local address to send NAs from`);
     }
-    // A libpcap handle is opened for the burst only: a handle left open aborts the process (an assert in
-    // the `cap` addon) when its interface goes down, and a MASTER's interface going down is a case we must
-    // survive (FAULT, VIPs removed).
-    const sender = this.openSender(ifname);
-    try {
-      for (const t of targets) {
-        const frame =
-          t.family === 4
-            ? buildGratuitousArp({ senderMac: mac, ip: t.address })
-            : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address });
-        sender.send(frame);
-      }
-    } finally {
-      sender.close();
+    // One sender per interface, kept open: opening and closing a libpcap handle per burst (to survive the
+    // `cap` addon's abort when the interface goes down) made daemons hang in cap's close under load.
+    // Known bug: a MASTER whose interface goes down aborts with that handle open (see the note).
+    let sender = this.senders.get(ifname);
+    if (!sender) {
+      sender = this.openSender(ifname);
+      this.senders.set(ifname, sender);
+    }
+    for (const t of targets) {
+      const frame =
+        t.family === 4
+          ? buildGratuitousArp({ senderMac: mac, ip: t.address })
+          : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address });
+      sender.send(frame);
     }
     return targets.length;
   }
@@ -148,8 +149,9 @@ export class LinuxPlatform implements Platform {
     return removeVmac(name, { ipCommand: this.ipCommand, timeoutMs: this.timeoutMs });
   }
 
-  /** Nothing stays open between calls (see `announce`); kept for the Platform contract. */
+  /** Closes the frame senders (and their child processes). */
   close(): void {
-    /* no long-lived handles */
+    for (const s of this.senders.values()) s.close();
+    this.senders.clear();
   }
 }

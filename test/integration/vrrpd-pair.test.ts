@@ -33,9 +33,9 @@ d.each(VARIANTS)('two vrrpd, $label', (v) => {
     lan?.destroy();
     peers?.cleanup();
   });
+  let passed = false;
   afterEach(() => {
-    const failed = (expect.getState() as { assertionCalls: number }).assertionCalls === 0;
-    if (failed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log}`);
+    if (!passed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log.slice(-6000)}`);
   });
 
   test('the higher priority wins, a graceful stop hands over after priority 0, SIGKILL fails over, a restart removes the leftover VIP', async () => {
@@ -106,6 +106,7 @@ d.each(VARIANTS)('two vrrpd, $label', (v) => {
       });
       expect(announced).toEqual(tl.takeovers.map((t) => `${t.to} announced`));
     }
+    passed = true;
     console.log(`two vrrpd ${v.label}: takeovers ${tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause} ${t.takeoverMs.toFixed(1)} ms`).join('; ')}`);
   }, 60000);
 });
