@@ -1,23 +1,6 @@
 import { lexConfig, memoryIO, parseConfig, tokenize, type ConfigWarning } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { expectConfigError } from '../helpers/config-error';
 
-/** Runs `fn` and asserts it throws a ConfigError at file:line:col with exactly `message`. */
-function expectConfigError(fn: () => unknown, file: string, line: number, col: number, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  const e = caught as ConfigError;
-  expect({ file: e.file, line: e.line, col: e.col, message: e.message }).toEqual({
-    file,
-    line,
-    col,
-    message: `${file}:${line}:${col}: ${message}`,
-  });
-}
 
 const texts = (tokens: { text: string }[]): string[] => tokens.map((t) => t.text);
 

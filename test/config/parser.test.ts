@@ -1,24 +1,8 @@
 import fc from 'fast-check';
 import { parseConfigText, parseTokens, tokenize, MAX_DEPTH, type ConfigNode } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
+import { expectConfigError } from '../helpers/config-error';
 
-/** Runs `fn` and asserts it throws a ConfigError at file:line:col with exactly `message`. */
-function expectConfigError(fn: () => unknown, file: string, line: number, col: number, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  const e = caught as ConfigError;
-  expect({ file: e.file, line: e.line, col: e.col, message: e.message }).toEqual({
-    file,
-    line,
-    col,
-    message: `${file}:${line}:${col}: ${message}`,
-  });
-}
 
 const parse = (text: string): ConfigNode[] => parseTokens(tokenize(text, 'k.conf'));
 type Shape = { kw: string; args: string[]; children?: Shape[] };

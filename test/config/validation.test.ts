@@ -1,23 +1,6 @@
 import { parseConfigText, type ParseResult } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { expectConfigError } from '../helpers/config-error';
 
-/** Runs `fn` and asserts it throws a ConfigError at file:line:col with exactly `message`. */
-function expectConfigError(fn: () => unknown, file: string, line: number, col: number, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  const e = caught as ConfigError;
-  expect({ file: e.file, line: e.line, col: e.col, message: e.message }).toEqual({
-    file,
-    line,
-    col,
-    message: `${file}:${line}:${col}: ${message}`,
-  });
-}
 
 const F = 'k.conf';
 /** Lines 1-3: vrrp_script chk; line 4: vrrp_instance VI_1; 5: interface; 6: vrid 51; `body` starts at line 7. */

@@ -4,37 +4,12 @@
  */
 import { RouterConfig } from '../../lib/fsm';
 import { SimulatedLan } from '../../lib/sim';
+import { type Variant, changes, mdiMs, routerCfg, skewMs, variants } from '../helpers/sim';
 
-interface Variant {
-  label: string;
-  version: 2 | 3;
-  family: 4 | 6;
-  intervalCs: number;
-  vips: string[];
-  addr: (i: number) => string;
-}
+const VARIANTS = variants(['192.0.2.100']);
 
-const VARIANTS: Variant[] = [
-  { label: 'v3 IPv4', version: 3, family: 4, intervalCs: 50, vips: ['192.0.2.100'], addr: (i) => `192.0.2.${i}` },
-  { label: 'v3 IPv6', version: 3, family: 6, intervalCs: 50, vips: ['fe80::100', '2001:db8::100'], addr: (i) => `fe80::${i.toString(16)}` },
-  { label: 'v2', version: 2, family: 4, intervalCs: 100, vips: ['192.0.2.100'], addr: (i) => `192.0.2.${i}` },
-];
-
-function skewMs(v: Variant, p: number): number {
-  return v.version === 3 ? ((256 - p) * v.intervalCs * 10) / 256 : ((256 - p) * 1000) / 256;
-}
-
-function mdiMs(v: Variant, p: number): number {
-  return 3 * v.intervalCs * 10 + skewMs(v, p);
-}
-
-function cfg(v: Variant, name: string, i: number, priority: number, extra: Partial<RouterConfig> = {}): RouterConfig {
-  return { name, vrid: 3, version: v.version, family: v.family, priority, intervalCs: v.intervalCs, virtualAddresses: v.vips, primaryAddress: v.addr(i), ...extra };
-}
-
-function changes(lan: SimulatedLan, name: string): { t: number; from: string; to: string; reason: string }[] {
-  return lan.actionsOf('state-change', name).map((e) => ({ t: e.t, from: e.action.from, to: e.action.to, reason: e.action.reason }));
-}
+const cfg = (v: Variant, name: string, i: number, priority: number, extra: Partial<RouterConfig> = {}): RouterConfig =>
+  routerCfg(v, 3, name, i, priority, extra);
 
 const FAULT = { priorityDelta: 0, fault: true, reason: 'eth1 down' };
 const CLEAR = { priorityDelta: 0, fault: false };

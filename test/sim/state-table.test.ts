@@ -5,54 +5,12 @@
  */
 import { RouterConfig } from '../../lib/fsm';
 import { SimulatedLan } from '../../lib/sim';
+import { type Variant, advertTimes, changes, mdiMs, routerCfg, skewMs, variants } from '../helpers/sim';
 
-interface Variant {
-  label: string;
-  version: 2 | 3;
-  family: 4 | 6;
-  /** Advertisement_Interval (cs): 50 for v3 so the v3 and v2 Skew_Time formulas give different values. */
-  intervalCs: number;
-  vips: string[];
-  addr: (i: number) => string;
-}
+const VARIANTS = variants(['192.0.2.100', '192.0.2.101']);
 
-const VARIANTS: Variant[] = [
-  { label: 'v3 IPv4', version: 3, family: 4, intervalCs: 50, vips: ['192.0.2.100', '192.0.2.101'], addr: (i) => `192.0.2.${i}` },
-  { label: 'v3 IPv6', version: 3, family: 6, intervalCs: 50, vips: ['fe80::100', '2001:db8::100'], addr: (i) => `fe80::${i.toString(16)}` },
-  { label: 'v2', version: 2, family: 4, intervalCs: 100, vips: ['192.0.2.100', '192.0.2.101'], addr: (i) => `192.0.2.${i}` },
-];
-
-/** Skew_Time in ms: v3 ((256-P)*Master_Adver_Interval/256) cs; v2 (256-P)/256 s. */
-function skewMs(v: Variant, p: number, intervalCs = v.intervalCs): number {
-  return v.version === 3 ? ((256 - p) * intervalCs * 10) / 256 : ((256 - p) * 1000) / 256;
-}
-
-/** Master_Down_Interval in ms: 3 * Master_Adver_Interval + Skew_Time. */
-function mdiMs(v: Variant, p: number, intervalCs = v.intervalCs): number {
-  return 3 * intervalCs * 10 + skewMs(v, p, intervalCs);
-}
-
-function cfg(v: Variant, name: string, i: number, priority: number, extra: Partial<RouterConfig> = {}): RouterConfig {
-  return {
-    name,
-    vrid: 7,
-    version: v.version,
-    family: v.family,
-    priority,
-    intervalCs: v.intervalCs,
-    virtualAddresses: v.vips,
-    primaryAddress: v.addr(i),
-    ...extra,
-  };
-}
-
-function changes(lan: SimulatedLan, name: string): { t: number; from: string; to: string; reason: string }[] {
-  return lan.actionsOf('state-change', name).map((e) => ({ t: e.t, from: e.action.from, to: e.action.to, reason: e.action.reason }));
-}
-
-function advertTimes(lan: SimulatedLan, name: string, since = -Infinity): number[] {
-  return lan.actionsOf('send-advert', name, since).map((e) => e.t);
-}
+const cfg = (v: Variant, name: string, i: number, priority: number, extra: Partial<RouterConfig> = {}): RouterConfig =>
+  routerCfg(v, 7, name, i, priority, extra);
 
 function lastAdvertBefore(lan: SimulatedLan, name: string, t: number): number {
   const times = advertTimes(lan, name).filter((x) => x <= t);
