@@ -75,9 +75,13 @@ export class Daemon {
     for (const inst of this.config.instances) {
       const vmac = vmacOf(inst);
       if (vmac && (await this.removeVmac(vmac.name))) this.opts.log('info', `instance ${inst.name}: removed ${vmac.name}, left by an unclean stop`);
+      const onDev = new Map<string, Promise<Set<string>>>();
       for (const { dev, cidr } of this.vipsOf(inst)) {
-        const address = canonicalAddress(splitCidr(cidr).address);
-        const present = await this.opts.platform.listAddresses(dev).then((l) => l.some((a) => canonicalAddress(a.address) === address), () => false);
+        if (!onDev.has(dev)) {
+          const listed = this.opts.platform.listAddresses(dev).then((l) => new Set(l.map((a) => canonicalAddress(a.address))), () => new Set<string>());
+          onDev.set(dev, listed);
+        }
+        const present = (await onDev.get(dev))?.has(canonicalAddress(splitCidr(cidr).address));
         if (present && (await this.opts.platform.removeVip(dev, cidr).catch(() => false))) {
           this.opts.log('info', `instance ${inst.name}: removed ${cidr} from ${dev}, left by an unclean stop`);
         }

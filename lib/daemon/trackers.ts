@@ -84,7 +84,7 @@ export class TrackerHost {
     for (const [name, tracker] of this.scripts) this.scheduleScript(name, tracker);
     const poll = (): void => {
       if (this.stopped) return;
-      void Promise.all([this.pollLinks(), this.pollSources(), this.pollFiles()]).then(() => {
+      void Promise.all([this.pollInterfaces(), this.pollFiles()]).then(() => {
         if (!this.stopped) this.timers.push(this.clock.at(this.clock.now() + POLL_MS, poll));
       });
     };
@@ -116,14 +116,18 @@ export class TrackerHost {
     this.timers.push(this.clock.at(this.clock.now(), run));
   }
 
-  private pollLinks(): Promise<void> {
-    if (this.links.size === 0) return Promise.resolve();
+  /**
+   * One `ip -j addr show` per poll feeds both the link trackers (UP and LOWER_UP flags) and the source
+   * address trackers (the address still on its interface).
+   */
+  private pollInterfaces(): Promise<void> {
+    if (this.links.size === 0 && this.sources.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      execFile('ip', ['-j', 'link', 'show'], { encoding: 'utf8', timeout: 2000 }, (err, stdout) => {
+      execFile('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 2000 }, (err, stdout) => {
         if (!err && !this.stopped) {
           let changed = false;
           try {
-            const links = JSON.parse(stdout) as Array<{ ifname: string; flags?: string[] }>;
+            const links = JSON.parse(stdout) as Array<{ ifname: string; flags?: string[]; addr_info?: Array<{ local: string }> }>;
             for (const [ifname, t] of this.links) {
               const l = links.find((x) => x.ifname === ifname);
               const up = !!l && !!l.flags?.includes('UP') && !!l.flags?.includes('LOWER_UP');
@@ -132,34 +136,16 @@ export class TrackerHost {
                 changed = true;
               }
             }
-          } catch (e) {
-            this.log('warn', `cannot read links: ${(e as Error).message}`);
-          }
-          if (changed) this.onChange();
-        }
-        resolve();
-      });
-    });
-  }
-
-  private pollSources(): Promise<void> {
-    if (this.sources.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      execFile('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 2000 }, (err, stdout) => {
-        if (!err && !this.stopped) {
-          let changed = false;
-          try {
-            const links = JSON.parse(stdout) as Array<{ ifname: string; addr_info?: Array<{ local: string }> }>;
-            for (const s of this.sources.values()) {
-              const link = links.find((l) => l.ifname === s.ifname);
-              const present = !!link?.addr_info?.some((a) => canonicalAddress(a.local) === s.address);
-              if (s.tracker.linkChanged(present)) {
-                this.log('info', `source address ${s.address} ${present ? 'is back on' : 'is gone from'} ${s.ifname}`);
+            for (const src of this.sources.values()) {
+              const link = links.find((l) => l.ifname === src.ifname);
+              const present = !!link?.addr_info?.some((a) => canonicalAddress(a.local) === src.address);
+              if (src.tracker.linkChanged(present)) {
+                this.log('info', `source address ${src.address} ${present ? 'is back on' : 'is gone from'} ${src.ifname}`);
                 changed = true;
               }
             }
           } catch (e) {
-            this.log('warn', `cannot read addresses: ${(e as Error).message}`);
+            this.log('warn', `cannot read interfaces: ${(e as Error).message}`);
           }
           if (changed) this.onChange();
         }

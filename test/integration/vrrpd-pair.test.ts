@@ -58,6 +58,9 @@ d.each(VARIANTS)('two vrrpd, $label', (v) => {
     // Start h1 again: it preempts (preempt on by default) and h2 lets go.
     const a2 = await peers.vrrpd(h1, 'a2', conf(150));
     await waitFor('h1 to preempt', () => holds(h1) && !holds(h2), 4 * intervalMs + 3000);
+    // The VIP is added before the GARP goes out: give the new master one interval to announce it (checked
+    // below) before killing it.
+    await new Promise((r) => setTimeout(r, intervalMs));
 
     // Hard failover: SIGKILL leaves the VIP on h1 (nobody removes it) but h2 takes over after Master_Down_Interval.
     await peers.stop(a2, 'SIGKILL');
