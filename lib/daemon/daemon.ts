@@ -215,7 +215,7 @@ export class Daemon {
         await new Promise((res) => setTimeout(res, 50));
         for (const t of this.transports.values()) t.close();
         // Frame senders first: their libpcap handles must not outlive the vmac interfaces.
-        this.opts.platform.close();
+        await this.opts.platform.close();
         for (const r of this.running) {
           const vmac = vmacOf(r.inst);
           if (vmac) await this.removeVmac(vmac.name).catch((e: Error) => this.opts.log('warn', `instance ${r.inst.name}: removing ${vmac.name}: ${e.message}`));

@@ -1,25 +1,27 @@
 /**
  * Platform on Linux through iproute2 (`ip addr`), acting in whatever network namespace the process runs
- * in, and libpcap for the announcements. Needs CAP_NET_ADMIN (addresses) and CAP_NET_RAW (announce).
+ * in, and libpcap for the announcements (in a child process per interface: see ForkedSender). Needs
+ * CAP_NET_ADMIN (addresses) and CAP_NET_RAW (announce).
  */
 import { execFile } from 'node:child_process';
 import { buildGratuitousArp } from '../packet/arp';
 import { buildUnsolicitedNa } from '../packet/ndisc';
-import { LinkSender } from '../transport/capture';
+import { ForkedSender } from '../transport/forked-sender';
 import { InterfaceAddress, Platform, splitCidr, VmacResult } from './types';
 import { createVmac, removeVmac } from './vmac';
 
-/** Something that sends whole Ethernet frames on one interface (LinkSender, or a test double). */
+/** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
 export interface FrameSender {
-  send(frame: Uint8Array): void;
-  close(): void;
+  /** Sends one frame; a returned promise settles once the frame was handed to the driver. */
+  send(frame: Uint8Array): Promise<void> | void;
+  close(): Promise<void> | void;
 }
 
 /** Options of `LinuxPlatform`. */
 export interface LinuxPlatformOptions {
   /** Path or name of the iproute2 binary; default "ip". */
   ipCommand?: string;
-  /** Opens a frame sender on an interface; default a libpcap LinkSender. */
+  /** Opens a frame sender on an interface; default a ForkedSender (libpcap in a child process). */
   openSender?: (ifname: string) => FrameSender;
   /** Timeout of one `ip` run in milliseconds; default 5000. */
   timeoutMs?: number;
@@ -51,7 +53,7 @@ export class LinuxPlatform implements Platform {
 
   constructor(opts: LinuxPlatformOptions = {}) {
     this.ipCommand = opts.ipCommand ?? 'ip';
-    this.openSender = opts.openSender ?? ((ifname) => new LinkSender(ifname));
+    this.openSender = opts.openSender ?? ((ifname) => new ForkedSender(ifname));
     this.timeoutMs = opts.timeoutMs ?? 5000;
   }
 
@@ -121,21 +123,20 @@ export class LinuxPlatform implements Platform {
       linkLocal = (await this.listAddresses(ifname)).find((a) => a.family === 6 && a.scope === 'link')?.address;
       if (linkLocal === undefined) throw new Error(`${ifname} has no IPv6 link-local address to send NAs from`);
     }
-    // One sender per interface, kept open: opening and closing a libpcap handle per burst (to survive the
-    // `cap` addon's abort when the interface goes down) made daemons hang in cap's close under load.
-    // Known bug: a MASTER whose interface goes down aborts with that handle open (see the note).
+    // One sender per interface, kept open; its libpcap handle lives in a child process, which the `cap`
+    // addon's abort on a link going down ends instead of the daemon (the next send starts a new child).
     let sender = this.senders.get(ifname);
     if (!sender) {
       sender = this.openSender(ifname);
       this.senders.set(ifname, sender);
     }
-    for (const t of targets) {
-      const frame =
-        t.family === 4
-          ? buildGratuitousArp({ senderMac: mac, ip: t.address })
-          : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address });
-      sender.send(frame);
-    }
+    const frames = targets.map((t) =>
+      t.family === 4
+        ? buildGratuitousArp({ senderMac: mac, ip: t.address })
+        : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address }),
+    );
+    const s = sender;
+    await Promise.all(frames.map((f) => s.send(f)));
     return targets.length;
   }
 
@@ -149,9 +150,10 @@ export class LinuxPlatform implements Platform {
     return removeVmac(name, { ipCommand: this.ipCommand, timeoutMs: this.timeoutMs });
   }
 
-  /** Closes the frame senders (and their child processes). */
-  close(): void {
-    for (const s of this.senders.values()) s.close();
+  /** Closes the frame senders; resolves once their child processes have exited. */
+  async close(): Promise<void> {
+    const senders = [...this.senders.values()];
     this.senders.clear();
+    await Promise.all(senders.map((s) => s.close()));
   }
 }

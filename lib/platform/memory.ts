@@ -90,5 +90,8 @@ export class MemoryPlatform implements Platform {
     return true;
   }
 
-  close(): void {}
+  /** Nothing to release. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

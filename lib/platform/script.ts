@@ -50,7 +50,7 @@ export class ScriptPlatform implements Platform {
     return this.opts.base.announce(ifname, addresses, mac);
   }
 
-  close(): void {
-    this.opts.base.close();
+  close(): Promise<void> {
+    return this.opts.base.close();
   }
 }

@@ -39,8 +39,8 @@ export interface Platform {
   createVmac?(base: string, name: string, mac: string, family: Family): Promise<VmacResult>;
   /** Deletes vmac `name`; resolves true when deleted, false when it was not there. */
   removeVmac?(name: string): Promise<boolean>;
-  /** Releases sockets / handles; idempotent. */
-  close(): void;
+  /** Releases sockets / handles (resolves once they are gone); idempotent. */
+  close(): Promise<void>;
 }
 
 /** What `createVmac` did, and how long it took. */

@@ -1,8 +1,13 @@
 /**
- * Child process that owns one libpcap capture (see ./forked-capture.ts). The `cap` addon aborts its
- * process with a native assert when the capture's interface goes down; here that ends only this child.
- * Protocol (IPC, advanced serialization): parent -> { ifname, filter }; child -> { ready: true } once the
- * capture is open, then { frame: Uint8Array } per frame, or { error: string } before exiting.
+ * Child process that owns one libpcap handle (see ./forked-capture.ts and ./forked-sender.ts). The `cap`
+ * addon aborts its process with a native assert when the handle's interface goes down; here that ends
+ * only this child.
+ * Protocol (IPC, advanced serialization), in order:
+ *   parent -> { ifname, filter }            child -> { ready: true } once the handle is open,
+ *                                                    or { error: string } before exiting;
+ *   child  -> { frame: Uint8Array }          per captured frame;
+ *   parent -> { send: Uint8Array, id }      child -> { sent: id } or { failed: id, error: string }.
+ * Messages are handled in the order they were sent, so sends may follow the open request at once.
  */
 import { LinkCapture } from './capture';
 
@@ -11,9 +16,14 @@ interface OpenRequest {
   filter: string;
 }
 
+interface SendRequest {
+  send: Uint8Array;
+  id: number;
+}
+
 let capture: LinkCapture | null = null;
 
-process.on('message', (msg: OpenRequest) => {
+function open(msg: OpenRequest): void {
   if (capture) return;
   try {
     capture = new LinkCapture({ ifname: msg.ifname, filter: msg.filter });
@@ -23,6 +33,24 @@ process.on('message', (msg: OpenRequest) => {
   }
   capture.on('frame', (frame: Buffer) => process.send?.({ frame }));
   process.send?.({ ready: true });
+}
+
+function send(msg: SendRequest): void {
+  if (!capture) {
+    process.send?.({ failed: msg.id, error: 'link-layer handle is not open' });
+    return;
+  }
+  try {
+    capture.sendFrame(msg.send);
+    process.send?.({ sent: msg.id });
+  } catch (e) {
+    process.send?.({ failed: msg.id, error: (e as Error).message });
+  }
+}
+
+process.on('message', (msg: OpenRequest | SendRequest) => {
+  if ('send' in msg) send(msg);
+  else open(msg);
 });
 process.on('disconnect', () => {
   capture?.close();

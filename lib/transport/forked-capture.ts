@@ -3,11 +3,10 @@
  * when an interface goes down ends the child, not the daemon. The child is restarted after
  * `RESTART_MS` while the capture is open; frames arrive as 'frame' events as with LinkCapture.
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import type { LinkCaptureOptions } from './capture';
+import { forkCaptureChild } from './forked-child';
 
 /** Delay before a dead capture child is started again, in milliseconds. */
 export const RESTART_MS = 1000;
@@ -35,9 +34,7 @@ export class ForkedCapture extends EventEmitter {
   }
 
   private start(): void {
-    const script = path.join(__dirname, 'capture-child.js');
-    if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
-    const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = forkCaptureChild(this.opts.ifname, this.opts.filter);
     this.child = child;
     child.on('message', (m: ChildMessage) => {
       if ('frame' in m) this.emit('frame', Buffer.from(m.frame.buffer, m.frame.byteOffset, m.frame.byteLength));
@@ -53,7 +50,6 @@ export class ForkedCapture extends EventEmitter {
         if (!this.closed) this.start();
       }, RESTART_MS);
     });
-    child.send({ ifname: this.opts.ifname, filter: this.opts.filter });
   }
 
   /** Stops the capture and its child; idempotent. */

@@ -114,15 +114,10 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
 
   d('link down on the master', () => {
     const s = scenario(`sld${v.tag}`, v);
-    // This used to abort the daemon: a libpcap handle left open (for GARPs) made the `cap` addon assert when
-    // the interface went down. Announcements now open their handle per burst (lib/platform/linux.ts).
-    // KNOWN BUG (lib/platform/linux.ts + the `cap` addon): the MASTER keeps a libpcap handle open on its
-    // interface for GARP/NA; when the interface goes down cap's native callback asserts
-    // ("binding.cc:190 ... Assertion `status == 0' failed") and aborts the whole daemon, so h1 never enters
-    // FAULT and leaves its VIP behind. Opening the handle per burst avoided the abort but made daemons hang
-    // in cap's close under load. Fix: move the frame sender into a child process (as the IPv6 receive
-    // capture already is, lib/transport/forked-capture.ts), then turn this back into `test`.
-    test.failing('link down puts h1 in FAULT and h2 takes over; link up and h1 preempts back', async () => {
+    // Regression: the MASTER's libpcap handle for GARP/NA made the `cap` addon abort the whole daemon when
+    // the interface went down ("binding.cc:190 ... Assertion `status == 0' failed"), leaving the VIP. The
+    // handle now lives in a child process (lib/transport/forked-sender.ts); only that child dies.
+    test('link down puts h1 in FAULT and h2 takes over; link up and h1 preempts back', async () => {
       const [h1, h2] = s.lan().hosts;
       const peers = s.peers();
       await s.start();

@@ -45,7 +45,7 @@ const ANNOUNCE = `
 const { LinuxPlatform } = require('./dist/lib/platform');
 const [ifname, mac, ...addresses] = process.argv.slice(1);
 const p = new LinuxPlatform();
-p.announce(ifname, addresses, mac).then((n) => { p.close(); console.log('RESULT ' + n); }, (e) => { console.error(String(e)); process.exit(1); });
+p.announce(ifname, addresses, mac).then((n) => p.close().then(() => console.log('RESULT ' + n)), (e) => { console.error(String(e)); process.exit(1); });
 `;
 
 /** argv: ifname filter want ms. Captures until `want` frames or `ms`; prints READY, then RESULT hex[]. */

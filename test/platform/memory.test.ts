@@ -46,7 +46,10 @@ describe('LinuxPlatform.announce (fake sender)', () => {
     const p = new LinuxPlatform({
       openSender: () => {
         opened++;
-        return { send: (f) => frames.push(f), close: () => closed++ };
+        return {
+          send: (f) => void frames.push(f),
+          close: () => void closed++,
+        };
       },
     });
     expect(await p.announce('eth0', ['192.0.2.100/24', '192.0.2.101'], '00:00:5e:00:01:33')).toBe(2);
@@ -54,7 +57,7 @@ describe('LinuxPlatform.announce (fake sender)', () => {
     expect(opened).toBe(1);
     expect(frames.map((f) => decodeArp(f, ETHERNET_HEADER_LENGTH).targetIp)).toEqual(['192.0.2.100', '192.0.2.101', '192.0.2.100']);
     expect(formatMac(frames[0], 6)).toBe('00:00:5e:00:01:33');
-    p.close();
+    await p.close();
     expect(closed).toBe(1);
   });
 });
