@@ -41,7 +41,7 @@ export async function runDaemon(file: string, paths: { pidFile: string; controlS
     log,
     platform: paths.vipScript ? new ScriptPlatform({ command: paths.vipScript, base: new LinuxPlatform() }) : new LinuxPlatform(),
     openTransport: (family, ifname, lookup, source) =>
-      source !== undefined && family === 4 ? new Ipv4SourceTransport({ ifname, lookup }, source) : openTransport(family, { ifname, lookup }),
+      source !== undefined && family === 4 ? new Ipv4SourceTransport({ ifname, lookup }, source) : openTransport(family, { ifname, lookup, ownSource: source }),
   });
   let signalled: (s: string) => void = () => undefined;
   const stopSignal = new Promise<string>((res) => (signalled = res));

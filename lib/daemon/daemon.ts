@@ -33,7 +33,8 @@ export interface DaemonOptions {
   platform: Platform;
   /**
    * Opens the transport of a family on an interface (raw sockets in production, doubles in tests). `source`
-   * (IPv4, `use_vmac`): the transport must send with this source address, not the one the kernel picks.
+   * (`use_vmac`): our address on the base interface; IPv4 must send with it (not the one the kernel picks),
+   * IPv6 sends with it (the vmac's link-local) and must tell its own adverts by it, not by the shared MAC.
    */
   openTransport: (family: 4 | 6, ifname: string, lookup: (vrid: number, family: 4 | 6) => InstanceExpectations | undefined, source?: string) => VrrpTransport;
 }
@@ -100,9 +101,6 @@ export class Daemon {
     if (!vmac) return;
     const { platform, log } = this.opts;
     if (!platform.createVmac) throw new Error(`instance ${inst.name}: use_vmac is not supported by this platform`);
-    // Not yet for IPv6 adverts: the IPv6 receive capture drops frames from its own (here: the shared virtual)
-    // MAC, and the vmac would need the base's link-local address to send from.
-    if (inst.family === 6 && !vmac.xmitBase) throw new Error(`instance ${inst.name}: use_vmac for IPv6 needs vmac_xmit_base for now`);
     const r = await platform.createVmac(vmac.base, vmac.name, vmac.mac, inst.family);
     for (const w of r.warnings) log('warn', `instance ${inst.name}: ${w}`);
     log('info', `instance ${inst.name}: ${r.created ? 'created' : 'reused'} ${vmac.name} (macvlan private on ${vmac.base}, ${vmac.mac}) in ${r.ms.toFixed(1)} ms`);
@@ -118,7 +116,8 @@ export class Daemon {
       if (xmitInterfaceOf(other) === ifname && other.family === inst.family) byVrid.set(other.vrid, expectationsOf(other));
     }
     // From a vmac the kernel would pick a VIP as IPv4 source: send from the base's primary address instead.
-    const source = inst.family === 4 && ifname !== inst.interface ? primary : undefined;
+    // IPv6 sends from the vmac's copy of the base's link-local; the capture tells our adverts by that source.
+    const source = ifname !== inst.interface ? primary : undefined;
     t = this.opts.openTransport(inst.family, ifname, (vrid, family) => (family === inst.family ? byVrid.get(vrid) : undefined), source);
     t.on('advert', (_bytes, ip, result) => {
       if (!result.advert) return;

@@ -13,7 +13,11 @@
  * peer's adverts arrive on an interface that has no route back to their source), promote_secondaries=1;
  * for an IPv4 vmac disable_ipv6=1 (no router solicitations / DAD from the virtual MAC); on the base
  * interface arp_ignore=1 and arp_filter=1 so it does not answer for the VIPs with its own MAC (restored
- * on removal). keepalived also moves a non-zero net.ipv4.conf.all.rp_filter onto every interface and
+ * on removal). For an IPv6 vmac, as keepalived: addrgenmode none before it comes up (an EUI-64 link-local
+ * from the virtual MAC would be the same on every router of the VRID), then the base interface's first
+ * link-local address, nodad, so that adverts and NAs leave from the address the peers know us by (kept
+ * also with vmac_xmit_base, where keepalived adds none: our NAs are sent from the vmac's link-local).
+ * keepalived also moves a non-zero net.ipv4.conf.all.rp_filter onto every interface and
  * clears `all`; we only warn about it (the effective rp_filter is max(all, interface)).
  */
 import { execFile } from 'node:child_process';
@@ -92,6 +96,7 @@ export async function createVmac(base: string, name: string, mac: string, family
   if (existing && !matches) await ipOk(['link', 'del', 'dev', name], opts);
   if (!matches) await ipOk(['link', 'add', name, 'link', base, 'address', mac, 'type', 'macvlan', 'mode', 'private'], opts);
   if (family === 4) writeSysctl(opts, 6, name, 'disable_ipv6', '1');
+  else if (!matches) await ipOk(['link', 'set', 'dev', name, 'addrgenmode', 'none'], opts);
   for (const [key, value] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']]) {
     writeSysctl(opts, 4, name, key, value);
   }
@@ -108,7 +113,19 @@ export async function createVmac(base: string, name: string, mac: string, family
     warnings.push(`net.ipv4.conf.all.rp_filter is ${allRp}: adverts arriving on ${name} may be dropped (keepalived clears it)`);
   }
   await ipOk(['link', 'set', 'dev', name, 'up'], opts);
+  if (family === 6) await copyLinkLocal(base, name, opts);
   return { created: !matches, ms: Number(process.hrtime.bigint() - start) / 1e6, warnings };
+}
+
+/** Puts the first link-local address of `base` on `name` (nodad). @throws Error when `base` has none. */
+async function copyLinkLocal(base: string, name: string, opts: VmacOptions): Promise<void> {
+  const links = JSON.parse(await ipOk(['-j', 'addr', 'show', 'dev', base], opts)) as Array<{ addr_info?: Array<{ family: string; local: string; scope: string }> }>;
+  const ll = links.flatMap((l) => l.addr_info ?? []).find((a) => a.family === 'inet6' && a.scope === 'link');
+  if (!ll) throw new Error(`${base} has no IPv6 link-local address for ${name}`);
+  const r = await ipRun(['addr', 'add', `${ll.local}/64`, 'dev', name, 'nodad'], opts);
+  if (r.code !== 0 && !/File exists|address already assigned/i.test(r.stderr)) {
+    throw new Error(`${opts.ipCommand ?? 'ip'} addr add ${ll.local}/64 dev ${name} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  }
 }
 
 /**

@@ -31,14 +31,14 @@ import { TransportOptions, VrrpTransport } from './types';
 /** Offset of the checksum in a VRRP message. */
 export const VRRP_CHECKSUM_OFFSET = 6;
 /**
- * BPF filter of the receive capture: VRRP directly after the fixed IPv6 header, not sent from this
- * interface's own MAC (libpcap also shows outgoing frames). Adverts behind extension headers are not
+ * BPF filter of the receive capture: VRRP directly after the fixed IPv6 header, not sent by this host
+ * (libpcap also shows outgoing frames): not from this interface's own MAC or, on a vmac whose MAC the
+ * peers share, not from our own source address `ownSource`. Adverts behind extension headers are not
  * seen; keepalived and FRR send none. Not `inbound`: with libpcap 1.10.3 that qualifier loses the first
- * matching frame after open (seen in namespaces). Adverts this host sends from a virtual MAC through
- * `LinkSender` are therefore received back: the caller must ignore adverts from its own address.
+ * matching frame after open (seen in namespaces).
  */
-export function ipv6VrrpFilter(ownMac: string): string {
-  return `ip6 and ip6[6] == 112 and not ether src ${ownMac}`;
+export function ipv6VrrpFilter(ownMac: string, ownSource?: string): string {
+  return ownSource === undefined ? `ip6 and ip6[6] == 112 and not ether src ${ownMac}` : `ip6 and ip6[6] == 112 and not ip6 src ${ownSource}`;
 }
 
 /**
@@ -69,7 +69,7 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
       parseAddress(VRRP_GROUP_V6, 6).copy(mreq, 0);
       writeHostInt32(mreq, ifindex, 16);
       this.socket.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq, mreq.length);
-      this.capture = new ForkedCapture({ ifname: opts.ifname, filter: ipv6VrrpFilter(mac) });
+      this.capture = new ForkedCapture({ ifname: opts.ifname, filter: ipv6VrrpFilter(mac, opts.ownSource) });
     } catch (e) {
       this.socket.close();
       throw e;

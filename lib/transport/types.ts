@@ -30,6 +30,12 @@ export interface TransportOptions {
   ifname: string;
   /** Instance lookup for the configuration-dependent rules; without it only the wire rules apply. */
   lookup?: InstanceLookup;
+  /**
+   * IPv6 on a `use_vmac` interface: the link-local address we send from. The capture sees our own frames
+   * too and tells them by this source, since the peers send from the same virtual MAC. Without it, frames
+   * from the interface's own MAC are ours.
+   */
+  ownSource?: string;
 }
 
 /**

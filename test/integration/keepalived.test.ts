@@ -9,11 +9,8 @@ import { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { inspectFrames, InspectRecord } from '../../lib/inspect/records';
 import { buildTimelines, Takeover } from '../../lib/inspect/timeline';
-import { decodeArp } from '../../lib/packet/arp';
-import { decodeEthernet, ETHERTYPE_ARP, ETHERTYPE_IPV6 } from '../../lib/packet/ethernet';
-import { decodeIp } from '../../lib/packet/ip';
-import { decodeNeighborAdvert, ICMPV6_NEIGHBOR_ADVERT, IPPROTO_ICMPV6 } from '../../lib/packet/ndisc';
 import { readCapture } from '../../lib/pcap';
+import { announcements } from '../helpers/announcements';
 import { Host, Lan, netnsSkipReason } from '../helpers/netns';
 import { addressesOf, hasCommand, instanceConf, PeerSet, waitFor } from '../helpers/peers';
 import { tsharkSkipReason, tsharkVerdicts } from '../helpers/tshark';
@@ -30,32 +27,6 @@ const VARIANTS = [
   { label: 'v3 IPv6', version: 3 as const, vip: '2001:db8::100/64', vipAddr: '2001:db8::100', auth: undefined },
 ];
 type Kind = 'vrrpd' | 'keepalived';
-
-/** A VIP announcement seen by the observer: gratuitous ARP or unsolicited NA for `ip`. */
-interface Announce { time: number; srcMac: string; ip: string }
-
-/** Gratuitous ARPs (sender IP = target IP) and Neighbor Advertisements of a capture. */
-function announcements(frames: Iterable<{ data: Buffer; seconds: number; nanos: number }>): Announce[] {
-  const out: Announce[] = [];
-  for (const f of frames) {
-    try {
-      const eth = decodeEthernet(f.data);
-      const time = f.seconds + f.nanos / 1e9;
-      if (eth.etherType === ETHERTYPE_ARP) {
-        const arp = decodeArp(f.data, eth.payloadOffset);
-        if (arp.senderIp === arp.targetIp) out.push({ time, srcMac: eth.src, ip: arp.senderIp });
-      } else if (eth.etherType === ETHERTYPE_IPV6) {
-        const ip = decodeIp(f.data, eth.payloadOffset);
-        if (ip.protocol !== IPPROTO_ICMPV6 || f.data[ip.payloadOffset] !== ICMPV6_NEIGHBOR_ADVERT) continue;
-        const na = decodeNeighborAdvert(f.data, ip.payloadOffset, ip.payloadEnd, ip.srcBytes, ip.dstBytes);
-        if (!na.solicited && na.checksumOk) out.push({ time, srcMac: eth.src, ip: na.target });
-      }
-    } catch {
-      // not an announcement we can read
-    }
-  }
-  return out;
-}
 
 d.each(VARIANTS)('vrrpd beside keepalived, $label', (v) => {
   const six = v.vip.includes(':');
