@@ -151,6 +151,16 @@ export class FrrRouter {
     if (pid !== null && alive(pid)) process.kill(pid, 'SIGTERM');
   }
 
+  /**
+   * Brings the virtual router back after `shutdown()` (`no vrrp N shutdown`) or `terminate()` (vrrpd
+   * started again). It comes up as Backup and, preempting, becomes Master over a lower priority.
+   */
+  resume(): void {
+    const pid = this.pidOf('vrrpd');
+    if (pid !== null && alive(pid)) this.vtysh('configure terminal', 'interface eth0', `no vrrp ${this.o.vrid} shutdown`);
+    else this.daemon('vrrpd');
+  }
+
   /** Whether the macvlan is in protodown (FRR keeps it down in Backup and brings it up in Master). */
   protodown(): boolean {
     const out = execFileSync('ip', ['-n', this.host.ns, '-d', '-j', 'link', 'show', 'dev', this.macvlan], { encoding: 'utf8' });

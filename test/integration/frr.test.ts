@@ -1,12 +1,14 @@
 /**
  * Our vrrpd beside FRRouting 8.4 vrrpd (VRRPv3, 1 s interval, same VRID and VIP) on a namespace LAN with an
  * observer, IPv4 and IPv6, each implementation in each role: who is master, graceful handover after a
- * priority-0 advert within Skew_Time, preemption, and what the observer saw on the wire.
+ * priority-0 advert within Skew_Time, preemption both ways, the new master's gratuitous ARP / NA after each
+ * takeover, and what the observer saw on the wire.
  */
 import { readFileSync } from 'node:fs';
 import { inspectFrames, InspectRecord } from '../../lib/inspect/records';
 import { buildTimelines, RouterTimeline } from '../../lib/inspect/timeline';
 import { readCapture } from '../../lib/pcap';
+import { announcements } from '../helpers/announcements';
 import { FrrRouter, frrSkipReason } from '../helpers/frr';
 import { Host, Lan, netnsSkipReason } from '../helpers/netns';
 import { addressesOf, instanceConf, PeerSet, waitFor } from '../helpers/peers';
@@ -77,7 +79,13 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
   }
   const fmt = (ms: number, bound: number): string => `${ms.toFixed(1)} ms (bound ${bound.toFixed(1)})`;
 
-  test('FRR 150 master, vrrpd 100 backup; FRR priority 0 -> vrrpd takes over within Skew_Time', async () => {
+  /** The VIP's announcements after `afterSec` (epoch seconds) from `mac`, within 2 s: at least one expected. */
+  function announcedBy(capture: string, mac: string, afterSec: number): number {
+    const ann = announcements(readCapture(readFileSync(capture)).frames).filter((x) => x.ip === v.vipAddr && x.time > afterSec && x.time < afterSec + 2);
+    return ann.filter((x) => x.srcMac === mac && x.mac === mac).length;
+  }
+
+  test('FRR 150 master, vrrpd 100 backup; FRR priority 0 -> vrrpd takes over within Skew_Time; FRR back -> it preempts vrrpd', async () => {
     const [, h2, h3] = await setup('a', 1, 150);
     const f = frr as FrrRouter;
     const p = peers as PeerSet;
@@ -95,6 +103,10 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
     else f.terminate();
     await waitFor('vrrpd to take over', () => holds(h2), 3000);
     await sleep(2500);
+    // FRR comes back with priority 150 and preempts (after its Master_Down_Interval as Backup).
+    f.resume();
+    await waitFor('FRR to preempt vrrpd', () => f.state() === 'Master' && !holds(h2), 8000);
+    await sleep(2500);
     const capture = await stopCapture();
     expect(await p.stop(b)).toBe(0);
 
@@ -102,11 +114,15 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
     checkOurs(capture, records, ourSource(h2));
     expect(tl.anomalies.filter((a) => a.kind === 'TWO_MASTERS')).toEqual([]);
     expect(tl.anomalies).toEqual([]);
-    expect(tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause}`)).toEqual([`${f.source}->${ourSource(h2)} priority-0`]);
-    const [t] = tl.takeovers;
-    figures.unshift(`frr->vrrpd priority-0 ${fmt(t.takeoverMs, t.boundMs)}`);
+    expect(tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause}`)).toEqual([
+      `${f.source}->${ourSource(h2)} priority-0`, `${ourSource(h2)}->${f.source} preempted`,
+    ]);
+    const [t, pre] = tl.takeovers;
+    figures.unshift(`frr->vrrpd priority-0 ${fmt(t.takeoverMs, t.boundMs)}`, `vrrpd->frr preempted ${pre.takeoverMs.toFixed(1)} ms`);
     expect(t.withinBound).toBe(true);
-  }, 40000);
+    // vrrpd announced the VIP from h2's MAC right after taking over (gratuitous ARP / unsolicited NA).
+    expect(announcedBy(capture, h2.mac, t.firstAdvertOfNew - 0.1)).toBeGreaterThan(0);
+  }, 50000);
 
   test('vrrpd 150 master, FRR 100 backup; SIGTERM vrrpd -> FRR takes over; restarted vrrpd preempts', async () => {
     const [h1, , h3] = await setup('b', 2, 100);
@@ -140,6 +156,8 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
     ]);
     const [down, pre] = tl.takeovers;
     figures.push(`vrrpd->frr priority-0 ${fmt(down.takeoverMs, down.boundMs)}`, `frr->vrrpd preempted ${pre.takeoverMs.toFixed(1)} ms`);
+    // The restarted vrrpd announced the VIP from h1's MAC when it preempted FRR.
+    expect(announcedBy(capture, h1.mac, pre.firstAdvertOfNew - 0.1)).toBeGreaterThan(0);
     if (v.family === 4) expect(down.withinBound).toBe(true);
     // FRR over IPv6 loses its first advert as new master (fixtures/README.md): the observer sees it one
     // interval late, beyond Skew_Time; only require it below Master_Down_Interval (3 s + Skew_Time).
