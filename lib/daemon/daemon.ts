@@ -22,6 +22,7 @@ import { LogFn, RouterDriver } from './driver';
 import { announceConfigOf, expectationsOf, vipCidr } from './instance-config';
 import { Notifier } from './notify';
 import { acquirePidFile, releasePidFile } from './pidfile';
+import { ReopeningTransport } from './reopening-transport';
 import { TrackerHost } from './trackers';
 import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac';
 
@@ -49,7 +50,7 @@ interface Running {
 
 export class Daemon {
   private readonly running: Running[] = [];
-  private readonly transports = new Map<string, VrrpTransport>();
+  private readonly transports = new Map<string, ReopeningTransport>();
   private trackers: TrackerHost | null = null;
   private control: Server | null = null;
   private stopping: Promise<void> | null = null;
@@ -118,7 +119,8 @@ export class Daemon {
     // From a vmac the kernel would pick a VIP as IPv4 source: send from the base's primary address instead.
     // IPv6 sends from the vmac's copy of the base's link-local; the capture tells our adverts by that source.
     const source = ifname !== inst.interface ? primary : undefined;
-    t = this.opts.openTransport(inst.family, ifname, (vrid, family) => (family === inst.family ? byVrid.get(vrid) : undefined), source);
+    const lookup = (vrid: number, family: 4 | 6): InstanceExpectations | undefined => (family === inst.family ? byVrid.get(vrid) : undefined);
+    t = new ReopeningTransport(inst.family, ifname, () => this.opts.openTransport(inst.family, ifname, lookup, source), this.opts.clock, this.opts.log);
     t.on('advert', (_bytes, ip, result) => {
       if (!result.advert) return;
       const src = result.ip?.src ?? ip.srcBytes.join('.');
@@ -174,12 +176,22 @@ export class Daemon {
     // IPv6 receive runs in a capture child: wait until it listens (a failure to open ends the start-up).
     await Promise.all([...this.transports.values()].map((t) => t.ready));
     const sets = new Map(this.running.map((r) => [r, null as ReturnType<TrackerHost['trackersOf']> | null]));
-    this.trackers = new TrackerHost(this.config, this.opts.clock, this.opts.log, () => {
+    const onChange = (): void => {
       for (const [r, set] of sets) {
         const change = set?.update();
         if (change) r.driver.setTracking({ priorityDelta: change.current.priorityDelta, fault: change.current.fault, reason: change.current.faultReasons.join('; ') });
       }
-    });
+    };
+    // An interface deleted and created again has a new ifindex: sockets bound to the old one are dead.
+    // A MASTER's VIPs on it went with it.
+    const onReplaced = (ifname: string, from: number, to: number): void => {
+      const why = `${ifname} was replaced (ifindex ${from} -> ${to})`;
+      for (const t of this.transports.values()) if (t.ifname === ifname) t.reopen(why);
+      for (const r of this.running) if (r.inst.interface === ifname || vipDeviceOf(r.inst) === ifname) r.driver.reinstate(why);
+    };
+    this.trackers = new TrackerHost(this.config, this.opts.clock, this.opts.log, onChange, onReplaced);
+    for (const t of this.transports.values()) this.trackers.watchIfindex(t.ifname);
+    for (const r of this.running) this.trackers.watchIfindex(r.inst.interface);
     for (const r of this.running) {
       const autoSource = r.inst.unicastSrcIp === undefined && r.inst.mcastSrcIp === undefined;
       sets.set(r, this.trackers.trackersOf(r.inst, autoSource ? canonicalAddress(r.primary) : undefined));
@@ -200,7 +212,7 @@ export class Daemon {
         state: r.driver.router.state, priority: r.driver.router.priority, basePriority: r.inst.priority,
         masterAddress: r.driver.router.masterAddress, source: r.primary, counters: r.driver.counters, ioErrors: r.driver.ioErrors,
       })),
-      transports: [...this.transports].map(([key, t]) => ({ key, ...t.counters() })),
+      transports: [...this.transports].map(([key, t]) => ({ key, reopens: t.reopens, ...t.counters() })),
     };
   }
 

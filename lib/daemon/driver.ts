@@ -69,6 +69,17 @@ export class RouterDriver extends EventEmitter<DriverEvents> {
     this.run(this.router.setTracking(this.clock.now(), impact));
   }
 
+  /**
+   * The instance's interface was deleted and created again (its addresses went with it): a MASTER adds
+   * its VIPs back and announces them afresh, as on entering MASTER. No effect in other states.
+   */
+  reinstate(why: string): void {
+    if (this.stopped || this.router.state !== 'MASTER') return;
+    this.log('info', `instance ${this.name}: ${why}: adding the VIPs back and announcing them`);
+    const vips = [...this.router.config.virtualAddresses];
+    this.run([{ type: 'add-vips', addresses: vips }, { type: 'announce', addresses: [...vips] }]);
+  }
+
   /** Shutdown: a MASTER sends priority 0 and removes its VIPs; resolves when the VIPs are gone. */
   async stop(): Promise<void> {
     if (this.stopped) return this.vipQueue;

@@ -1,7 +1,8 @@
 /**
  * The I/O edge of the trackers: runs each vrrp_script on its interval (lib/daemon/command.ts), polls the
- * links of tracked interfaces (`ip -j link`, right in any namespace) and tracked files, and feeds the
- * pure trackers of lib/track. Calls `onChange` whenever any tracker's state changed.
+ * links of tracked interfaces (`ip -j addr`, right in any namespace) and tracked files, and feeds the
+ * pure trackers of lib/track. Calls `onChange` whenever any tracker's state changed, and `onReplaced`
+ * when a watched interface came back with another ifindex (deleted and created again).
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -22,14 +23,19 @@ export class TrackerHost {
   private readonly files = new Map<string, { tracker: FileTracker; path: string }>();
   /** Source addresses that must stay on their interface (`${ifname} ${address}` -> tracker). */
   private readonly sources = new Map<string, { ifname: string; address: string; tracker: InterfaceTracker }>();
+  /** Interfaces whose ifindex is watched -> the last ifindex seen (undefined before the first poll). */
+  private readonly ifindexes = new Map<string, number | undefined>();
   private timers: TimerHandle[] = [];
   private stopped = false;
+  /** False until the first interface poll: what it finds up is the starting state, not news. */
+  private polled = false;
 
   constructor(
     config: KeepalivedConfig,
     private readonly clock: Clock,
     private readonly log: LogFn,
     private readonly onChange: () => void,
+    private readonly onReplaced: (ifname: string, from: number, to: number) => void = () => undefined,
   ) {
     const user = config.global.scriptUser;
     for (const s of config.scripts) {
@@ -79,6 +85,11 @@ export class TrackerHost {
     return new TrackerSet(list);
   }
 
+  /** Reports through `onReplaced` when `ifname` reappears with a new ifindex (its sockets are stale). */
+  watchIfindex(ifname: string): void {
+    if (!this.ifindexes.has(ifname)) this.ifindexes.set(ifname, undefined);
+  }
+
   /** Starts the script loops and the link / file polls (a first poll runs at once). */
   start(): void {
     for (const [name, tracker] of this.scripts) this.scheduleScript(name, tracker);
@@ -117,22 +128,25 @@ export class TrackerHost {
   }
 
   /**
-   * One `ip -j addr show` per poll feeds both the link trackers (UP and LOWER_UP flags) and the source
-   * address trackers (the address still on its interface).
+   * One `ip -j addr show` per poll feeds the link trackers (UP and LOWER_UP flags), the source address
+   * trackers (the address still on its interface) and the ifindex watch.
    */
   private pollInterfaces(): Promise<void> {
-    if (this.links.size === 0 && this.sources.size === 0) return Promise.resolve();
+    if (this.links.size === 0 && this.sources.size === 0 && this.ifindexes.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
       execFile('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 2000 }, (err, stdout) => {
         if (!err && !this.stopped) {
           let changed = false;
           try {
-            const links = JSON.parse(stdout) as Array<{ ifname: string; flags?: string[]; addr_info?: Array<{ local: string }> }>;
+            const links = JSON.parse(stdout) as Array<{ ifindex?: number; ifname: string; flags?: string[]; addr_info?: Array<{ local: string }> }>;
+            // Only news is logged: a link found up (an address found present) at the first poll is not.
+            const first = !this.polled;
+            this.polled = true;
             for (const [ifname, t] of this.links) {
               const l = links.find((x) => x.ifname === ifname);
               const up = !!l && !!l.flags?.includes('UP') && !!l.flags?.includes('LOWER_UP');
               if (t.linkChanged(up)) {
-                this.log('info', `track_interface ${ifname}: ${up ? 'up' : 'down'}`);
+                if (!(first && up)) this.log('info', `track_interface ${ifname}: ${up ? 'up' : 'down'}`);
                 changed = true;
               }
             }
@@ -140,9 +154,15 @@ export class TrackerHost {
               const link = links.find((l) => l.ifname === src.ifname);
               const present = !!link?.addr_info?.some((a) => canonicalAddress(a.local) === src.address);
               if (src.tracker.linkChanged(present)) {
-                this.log('info', `source address ${src.address} ${present ? 'is back on' : 'is gone from'} ${src.ifname}`);
+                if (!(first && present)) this.log('info', `source address ${src.address} ${present ? 'is back on' : 'is gone from'} ${src.ifname}`);
                 changed = true;
               }
+            }
+            for (const [ifname, last] of this.ifindexes) {
+              const now = links.find((l) => l.ifname === ifname)?.ifindex;
+              if (now === undefined) continue;
+              this.ifindexes.set(ifname, now);
+              if (last !== undefined && now !== last) this.onReplaced(ifname, last, now);
             }
           } catch (e) {
             this.log('warn', `cannot read interfaces: ${(e as Error).message}`);

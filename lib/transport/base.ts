@@ -23,6 +23,19 @@ export abstract class TransportBase extends EventEmitter {
     super();
   }
 
+  /**
+   * Forwards the socket's errors, and emits 'closed' when the socket closes without our `close()`
+   * (raw-socket closes a socket after a poll error). Subclasses call it once the socket is set up.
+   */
+  protected watchSocket(): void {
+    this.socket.on('error', (err) => this.emit('error', err));
+    this.socket.on('close', () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.emit('closed');
+    });
+  }
+
   /** A snapshot of the counters. */
   counters(): TransportCounters {
     return copyCounters(this.stats);

@@ -71,7 +71,7 @@ export class Ipv4Transport extends TransportBase implements VrrpTransport {
       throw e;
     }
     this.socket.on('message', (buf) => this.deliver(buf, 0, buf.length));
-    this.socket.on('error', (err) => this.emit('error', err));
+    this.watchSocket();
   }
 
 

@@ -76,7 +76,7 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
     }
     // The socket only sends: what it would receive (no hop limit) comes through the capture instead.
     this.socket.pauseRecv();
-    this.socket.on('error', (err) => this.emit('error', err));
+    this.watchSocket();
     this.capture.on('frame', (frame: Buffer) => this.onFrame(frame));
     // A capture child that died (e.g. its interface went down) is restarted; tell the daemon.
     this.capture.on('error', (err: Error) => this.emit('error', err));

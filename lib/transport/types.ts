@@ -55,6 +55,8 @@ export interface VrrpTransport {
   on(event: 'advert', listener: AdvertListener): this;
   on(event: 'drop', listener: DropListener): this;
   on(event: 'error', listener: (err: Error) => void): this;
+  /** The socket closed itself (raw-socket does so after a poll error): the transport is dead. */
+  on(event: 'closed', listener: () => void): this;
   /** A snapshot of the counters. */
   counters(): TransportCounters;
   /** When present, resolves once receiving works (the IPv6 capture child listens). */

@@ -100,3 +100,22 @@ test('a higher-priority advert makes a MASTER step down: VIPs removed, announcem
   expect(d.router.state).toBe('BACKUP');
   expect(ports.log).toEqual(['remove 192.0.2.100']); // the second GARP burst (at 5 s) was cancelled
 });
+
+test('reinstate: a MASTER adds its VIPs back and announces them; a BACKUP does nothing', async () => {
+  const clock = new FakeClock();
+  const master = recorder();
+  const m = new RouterDriver(new VirtualRouter({ ...BASE, priority: 255 }), master, clock, { ...DEFAULT_ANNOUNCE, repeat: 2, delayMs: 0 }, () => undefined);
+  m.start();
+  await flush();
+  master.log.length = 0;
+  m.reinstate('eth0 was replaced (ifindex 2 -> 5)');
+  await flush();
+  expect(master.log).toEqual(['add 192.0.2.100', 'announce 192.0.2.100', 'announce 192.0.2.100']);
+
+  const backup = recorder();
+  const b = new RouterDriver(new VirtualRouter(BASE), backup, clock, DEFAULT_ANNOUNCE, () => undefined);
+  b.start();
+  b.reinstate('eth0 was replaced (ifindex 2 -> 5)');
+  await flush();
+  expect(backup.log).toEqual([]);
+});

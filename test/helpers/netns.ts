@@ -103,7 +103,13 @@ export class Lan {
     };
     this.addNs(host.ns);
     nsExec(host.ns, 'sysctl', ['-q', '-w', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
-    const port = `p${n}`;
+    this.plug(host);
+    this.hosts.push(host);
+  }
+
+  /** Creates the host's eth0 (a veth whose peer `pN` is a port of the switch) with its MAC and addresses. */
+  private plug(host: Host): void {
+    const port = `p${host.n}`;
     ip('-n', this.switchNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', host.ns);
     ip('-n', this.switchNs, 'link', 'set', port, 'master', 'br0', 'up');
     ip('-n', host.ns, 'link', 'set', 'eth0', 'address', host.mac, 'addrgenmode', 'none');
@@ -112,7 +118,15 @@ export class Lan {
     ip('-n', host.ns, 'addr', 'add', `${host.ipv6}/64`, 'dev', 'eth0', 'nodad');
     ip('-n', host.ns, 'addr', 'add', `${host.linkLocal}/64`, 'dev', 'eth0', 'nodad');
     ip('-n', host.ns, 'link', 'set', 'eth0', 'up');
-    this.hosts.push(host);
+  }
+
+  /**
+   * Deletes the host's eth0 and creates it again, same name, MAC and addresses, but a new ifindex: what a
+   * network manager restarting an interface does. Sockets bound to the old interface are left dead.
+   */
+  replug(host: Host): void {
+    ip('-n', host.ns, 'link', 'del', 'eth0');
+    this.plug(host);
   }
 
   /** Starts `cmd args...` in `ns`; the process is killed by `destroy()` if still running. */

@@ -1,9 +1,10 @@
 /**
  * Two vrrpd nodes (h1, h2) and an observer (h3) on a namespace LAN, one LAN per scenario and variant,
  * advert_int 1, VRID 61, for three variants: v2 IPv4 with PASS auth, v3 IPv4, v3 IPv6 (adverts from the
- * link-local fe80::N). Scenarios: nopreempt, link down on the master (FAULT), partition and heal (split
- * brain that resolves to the higher priority), a failing vrrp_script that lowers the master's priority,
- * and election by address (equal priorities: the higher primary address wins).
+ * link-local fe80::N). Scenarios: nopreempt, link down on the master (FAULT), interfaces deleted and created
+ * again (new sockets, the master's VIP put back), partition and heal (split brain that resolves to the
+ * higher priority), a failing vrrp_script that lowers the master's priority, and election by address
+ * (equal priorities: the higher primary address wins).
  */
 import { ChildProcess, execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -144,6 +145,42 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
       const tl = await s.finish(b, a);
       expect(firstTakeovers(tl, 2)).toEqual([`${src(h1)}->${src(h2)} silence`, `${src(h2)}->${src(h1)} preempted`]);
       expect(tl.takeovers[0].withinBound).toBe(true);
+    }, 60000);
+  });
+
+  d('interface replaced', () => {
+    const s = scenario(`srp${v.tag}`, v);
+    // eth0 deleted and created again (same name, MAC and addresses, new ifindex), as a network manager
+    // restart does: sockets bound to the old one are dead, and the master's VIP went with it.
+    test('a replaced interface gets new sockets (the backup stays BACKUP) and the master puts its VIP back', async () => {
+      const [h1, h2] = s.lan().hosts;
+      const peers = s.peers();
+      await s.start();
+      const a = await peers.vrrpd(h1, 'a', conf(150));
+      const b = await peers.vrrpd(h2, 'b', conf(100));
+      await waitFor('h1 to hold the VIP', () => holds(h1) && !holds(h2), 8000);
+      await sleep(1000);
+      const status = (h: Host, name: string): { instances: Array<{ state: string }>; transports: Array<{ reopens: number }> } =>
+        JSON.parse(nsExec(h.ns, process.execPath, [path.join(REPO_ROOT, 'bin', 'vrrpd'), 'status', '--control-socket', path.join(peers.dir, `${name}.sock`), '--json']));
+
+      s.lan().replug(h2);
+      await waitFor('h2 to reopen its transport', () => status(h2, 'b').transports[0].reopens === 1, 3000);
+      await sleep(MASTER_DOWN_MS - 2000); // deaf, h2 would become MASTER after 3.61 s
+      expect([holds(h1), holds(h2)]).toEqual([true, false]);
+      expect(status(h2, 'b').instances[0].state).toBe('BACKUP');
+
+      s.lan().replug(h1);
+      const back = await waitFor('h1 to hold the VIP again', () => holds(h1), 5000);
+      console.log(`vrrpd scenario srp${v.tag} (${v.name}): VIP back on h1 ${back} ms after its eth0 was replaced`);
+      await sleep(MASTER_DOWN_MS - 2000);
+      expect([holds(h1), holds(h2)]).toEqual([true, false]);
+      expect(status(h1, 'a').transports[0].reopens).toBe(1);
+      expect(a.exitCode).toBeNull();
+      const tl = await s.finish(b, a);
+      // The poll may or may not catch the moment without eth0; if it does, h1 goes through FAULT and h2
+      // stands in until h1 preempts. Either way no two masters stay, and h1 is master at the end.
+      expect(tl.anomalies.filter((x) => x.kind !== 'TWO_MASTERS')).toEqual([]);
+      expect(tl.masters[tl.masters.length - 1]?.src ?? src(h1)).toBe(src(h1));
     }, 60000);
   });
 
