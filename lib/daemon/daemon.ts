@@ -21,6 +21,7 @@ import { startControlSocket } from './control';
 import { LogFn, RouterDriver } from './driver';
 import { announceConfigOf, expectationsOf, vipCidr } from './instance-config';
 import { Notifier } from './notify';
+import { IfindexWatch, vmacRepairs } from './interface-watch';
 import { acquirePidFile, releasePidFile } from './pidfile';
 import { ReopeningTransport } from './reopening-transport';
 import { TrackerHost } from './trackers';
@@ -96,15 +97,16 @@ export class Daemon {
     return platform.removeVmac ? platform.removeVmac(name) : Promise.resolve(false);
   }
 
-  /** Creates the vmac of a `use_vmac` instance (keepalived semantics, see vmac.ts). */
-  private async createVmac(inst: VrrpInstance): Promise<void> {
+  /** Creates the vmac of a `use_vmac` instance (keepalived semantics, see vmac.ts); true when it was new. */
+  private async createVmac(inst: VrrpInstance): Promise<boolean> {
     const vmac = vmacOf(inst);
-    if (!vmac) return;
+    if (!vmac) return false;
     const { platform, log } = this.opts;
     if (!platform.createVmac) throw new Error(`instance ${inst.name}: use_vmac is not supported by this platform`);
     const r = await platform.createVmac(vmac.base, vmac.name, vmac.mac, inst.family);
     for (const w of r.warnings) log('warn', `instance ${inst.name}: ${w}`);
     log('info', `instance ${inst.name}: ${r.created ? 'created' : 'reused'} ${vmac.name} (macvlan private on ${vmac.base}, ${vmac.mac}) in ${r.ms.toFixed(1)} ms`);
+    return r.created;
   }
 
   private transportFor(inst: VrrpInstance, primary: string): VrrpTransport {
@@ -182,16 +184,8 @@ export class Daemon {
         if (change) r.driver.setTracking({ priorityDelta: change.current.priorityDelta, fault: change.current.fault, reason: change.current.faultReasons.join('; ') });
       }
     };
-    // An interface deleted and created again has a new ifindex: sockets bound to the old one are dead.
-    // A MASTER's VIPs on it went with it.
-    const onReplaced = (ifname: string, from: number, to: number): void => {
-      const why = `${ifname} was replaced (ifindex ${from} -> ${to})`;
-      for (const t of this.transports.values()) if (t.ifname === ifname) t.reopen(why);
-      for (const r of this.running) if (r.inst.interface === ifname || vipDeviceOf(r.inst) === ifname) r.driver.reinstate(why);
-    };
-    this.trackers = new TrackerHost(this.config, this.opts.clock, this.opts.log, onChange, onReplaced);
-    for (const t of this.transports.values()) this.trackers.watchIfindex(t.ifname);
-    for (const r of this.running) this.trackers.watchIfindex(r.inst.interface);
+    this.trackers = new TrackerHost(this.config, this.opts.clock, this.opts.log, onChange);
+    this.watchInterfaces(this.trackers);
     for (const r of this.running) {
       const autoSource = r.inst.unicastSrcIp === undefined && r.inst.mcastSrcIp === undefined;
       sets.set(r, this.trackers.trackersOf(r.inst, autoSource ? canonicalAddress(r.primary) : undefined));
@@ -214,6 +208,48 @@ export class Daemon {
       })),
       transports: [...this.transports].map(([key, t]) => ({ key, reopens: t.reopens, ...t.counters() })),
     };
+  }
+
+  /**
+   * Acts on each interface poll: an interface deleted and created again (new ifindex) gets new sockets,
+   * and a MASTER puts back the VIPs that went with it; a vmac of ours that is gone, down or (IPv6) without
+   * its link-local is made again (keepalived does the same), one repair at a time per vmac.
+   */
+  private watchInterfaces(trackers: TrackerHost): void {
+    const watch = new IfindexWatch();
+    for (const t of this.transports.values()) watch.watch(t.ifname);
+    for (const r of this.running) {
+      watch.watch(r.inst.interface);
+      watch.watch(vipDeviceOf(r.inst));
+    }
+    const kept = new Map<string, { inst: VrrpInstance; family: 4 | 6 }>();
+    for (const r of this.running) {
+      const vmac = vmacOf(r.inst);
+      if (vmac) kept.set(vmac.name, { inst: r.inst, family: r.inst.family });
+    }
+    const repairing = new Set<string>();
+    const reinstate = (ifname: string, why: string): void => {
+      for (const r of this.running) if (r.inst.interface === ifname || vipDeviceOf(r.inst) === ifname) r.driver.reinstate(why);
+    };
+    trackers.onLinks((links) => {
+      if (this.stopping) return;
+      for (const { ifname, from, to } of watch.update(links)) {
+        const why = `${ifname} was replaced (ifindex ${from} -> ${to})`;
+        for (const t of this.transports.values()) if (t.ifname === ifname) t.reopen(why);
+        reinstate(ifname, why);
+      }
+      for (const { name, why } of vmacRepairs([...kept].map(([n, k]) => ({ name: n, family: k.family })), links)) {
+        const k = kept.get(name);
+        if (!k || repairing.has(name)) continue;
+        repairing.add(name);
+        this.opts.log('warn', `instance ${k.inst.name}: ${why}; making it again`);
+        // A new interface is picked up by the ifindex watch at the next poll; a repaired one is reinstated here.
+        void this.createVmac(k.inst)
+          .then((created) => void (created || reinstate(name, why)))
+          .catch((e: Error) => this.opts.log('warn', `instance ${k.inst.name}: cannot make ${name} again: ${e.message}`))
+          .finally(() => repairing.delete(name));
+      }
+    });
   }
 
   /** Priority 0 from every MASTER, every VIP removed, sockets closed, pid file released. Idempotent. */

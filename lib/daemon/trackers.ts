@@ -1,8 +1,8 @@
 /**
  * The I/O edge of the trackers: runs each vrrp_script on its interval (lib/daemon/command.ts), polls the
  * links of tracked interfaces (`ip -j addr`, right in any namespace) and tracked files, and feeds the
- * pure trackers of lib/track. Calls `onChange` whenever any tracker's state changed, and `onReplaced`
- * when a watched interface came back with another ifindex (deleted and created again).
+ * pure trackers of lib/track. Calls `onChange` whenever any tracker's state changed, and hands every
+ * poll's interface list to the `onLinks` listeners (lib/daemon/interface-watch.ts).
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -16,6 +16,14 @@ import type { LogFn } from './driver';
 /** How often links and files are polled, in milliseconds. */
 export const POLL_MS = 500;
 
+/** One interface as `ip -j addr show` lists it (the fields used here). */
+export interface LinkSnapshot {
+  ifindex?: number;
+  ifname: string;
+  flags?: string[];
+  addr_info?: Array<{ family?: string; local: string; scope?: string }>;
+}
+
 export class TrackerHost {
   private readonly scripts = new Map<string, ScriptTracker>();
   private readonly commands = new Map<string, { line: string; user?: string; group?: string }>();
@@ -23,8 +31,7 @@ export class TrackerHost {
   private readonly files = new Map<string, { tracker: FileTracker; path: string }>();
   /** Source addresses that must stay on their interface (`${ifname} ${address}` -> tracker). */
   private readonly sources = new Map<string, { ifname: string; address: string; tracker: InterfaceTracker }>();
-  /** Interfaces whose ifindex is watched -> the last ifindex seen (undefined before the first poll). */
-  private readonly ifindexes = new Map<string, number | undefined>();
+  private readonly linkListeners: Array<(links: LinkSnapshot[]) => void> = [];
   private timers: TimerHandle[] = [];
   private stopped = false;
   /** False until the first interface poll: what it finds up is the starting state, not news. */
@@ -35,7 +42,6 @@ export class TrackerHost {
     private readonly clock: Clock,
     private readonly log: LogFn,
     private readonly onChange: () => void,
-    private readonly onReplaced: (ifname: string, from: number, to: number) => void = () => undefined,
   ) {
     const user = config.global.scriptUser;
     for (const s of config.scripts) {
@@ -85,9 +91,9 @@ export class TrackerHost {
     return new TrackerSet(list);
   }
 
-  /** Reports through `onReplaced` when `ifname` reappears with a new ifindex (its sockets are stale). */
-  watchIfindex(ifname: string): void {
-    if (!this.ifindexes.has(ifname)) this.ifindexes.set(ifname, undefined);
+  /** Calls `listener` with the interface list of every poll (after the trackers were fed). */
+  onLinks(listener: (links: LinkSnapshot[]) => void): void {
+    this.linkListeners.push(listener);
   }
 
   /** Starts the script loops and the link / file polls (a first poll runs at once). */
@@ -129,16 +135,16 @@ export class TrackerHost {
 
   /**
    * One `ip -j addr show` per poll feeds the link trackers (UP and LOWER_UP flags), the source address
-   * trackers (the address still on its interface) and the ifindex watch.
+   * trackers (the address still on its interface) and the `onLinks` listeners.
    */
   private pollInterfaces(): Promise<void> {
-    if (this.links.size === 0 && this.sources.size === 0 && this.ifindexes.size === 0) return Promise.resolve();
+    if (this.links.size === 0 && this.sources.size === 0 && this.linkListeners.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       execFile('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 2000 }, (err, stdout) => {
         if (!err && !this.stopped) {
           let changed = false;
           try {
-            const links = JSON.parse(stdout) as Array<{ ifindex?: number; ifname: string; flags?: string[]; addr_info?: Array<{ local: string }> }>;
+            const links = JSON.parse(stdout) as LinkSnapshot[];
             // Only news is logged: a link found up (an address found present) at the first poll is not.
             const first = !this.polled;
             this.polled = true;
@@ -158,12 +164,7 @@ export class TrackerHost {
                 changed = true;
               }
             }
-            for (const [ifname, last] of this.ifindexes) {
-              const now = links.find((l) => l.ifname === ifname)?.ifindex;
-              if (now === undefined) continue;
-              this.ifindexes.set(ifname, now);
-              if (last !== undefined && now !== last) this.onReplaced(ifname, last, now);
-            }
+            for (const listener of this.linkListeners) listener(links);
           } catch (e) {
             this.log('warn', `cannot read interfaces: ${(e as Error).message}`);
           }

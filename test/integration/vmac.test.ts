@@ -3,7 +3,8 @@
  * the macvlan `vrrp.VRID`, adverts and announcements (gratuitous ARP / unsolicited NA) leave with the
  * virtual MAC (RFC 9568 §7.3: 00:00:5e:00:01:VRID, IPv6 00:00:5e:00:02:VRID) and the base interface's
  * address as source (IPv4 primary; IPv6 link-local, copied onto the vmac, which gets no EUI-64 address of
- * its own), clients resolve the VIP to the virtual MAC, and a graceful stop removes the vmac and hands over.
+ * its own), clients resolve the VIP to the virtual MAC, a vmac deleted or set down by someone else is made
+ * again with its VIP, and a graceful stop removes the vmac and hands over.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -29,6 +30,16 @@ function addressesOn(host: Host, dev: string): string[] | null {
     return (JSON.parse(out) as Array<{ addr_info: Array<{ local: string }> }>).flatMap((l) => l.addr_info.map((a) => a.local));
   } catch {
     return null;
+  }
+}
+
+/** Whether `dev` of `host` is administratively up. */
+function isUp(host: Host, dev: string): boolean {
+  try {
+    const out = execFileSync('ip', ['-n', host.ns, '-j', 'link', 'show', 'dev', dev], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return (JSON.parse(out) as Array<{ flags: string[] }>)[0].flags.includes('UP');
+  } catch {
+    return false;
   }
 }
 
@@ -80,6 +91,16 @@ d.each(VARIANTS)('use_vmac, $label', (v) => {
     // vmac carries only the base's link-local (no fe80::200:5eff:fe00:2xx shared by every router).
     expect(addressesOn(h2, vmacName)).toEqual(v.family === 4 ? [] : [h2.linkLocal]);
     expect(addressesOn(h1, 'eth0')).not.toContain(v.vip);
+    // Someone deletes the master's vmac, then sets it down: vrrpd makes it whole again (interface, sysctls,
+    // link-local, VIP) within a poll or two, before h2's Master_Down_Interval runs out.
+    for (const [what, args] of [['deleted', ['link', 'del', 'dev', vmacName]], ['set down', ['link', 'set', 'dev', vmacName, 'down']]] as const) {
+      execFileSync('ip', ['-n', h1.ns, ...args]);
+      const ms = await waitFor(`${vmacName} up with the VIP after it was ${what}`, () => isUp(h1, vmacName) && holds(h1), 3000);
+      console.log(`use_vmac ${v.label}: VIP back on ${vmacName} ${ms} ms after it was ${what}`);
+      if (v.family === 6) expect(addressesOn(h1, vmacName)).toContain(h1.linkLocal);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect([holds(h1), holds(h2)]).toEqual([true, false]);
+    }
     expect(await clientNeighbour(h1, h3)).toContain(`lladdr ${v.virtualMac}`);
 
     expect(await peers.stop(a)).toBe(0);

@@ -1,0 +1,27 @@
+/** IfindexWatch and vmacRepairs on hand-made `ip -j addr show` snapshots. */
+import { IfindexWatch, vmacRepairs } from '../../lib/daemon/interface-watch';
+import type { LinkSnapshot } from '../../lib/daemon/trackers';
+
+const link = (ifname: string, ifindex: number, o: Partial<LinkSnapshot> = {}): LinkSnapshot => ({ ifname, ifindex, flags: ['UP', 'LOWER_UP'], addr_info: [], ...o });
+
+test('IfindexWatch reports an interface listed again with another ifindex, also after a poll without it', () => {
+  const w = new IfindexWatch();
+  w.watch('eth0');
+  w.watch('eth1');
+  expect(w.update([link('eth0', 2), link('eth1', 3)])).toEqual([]);
+  expect(w.update([link('eth0', 2), link('eth1', 3)])).toEqual([]);
+  expect(w.update([link('eth1', 3)])).toEqual([]); // eth0 gone for a poll
+  expect(w.update([link('eth0', 9), link('eth1', 3)])).toEqual([{ ifname: 'eth0', from: 2, to: 9 }]);
+  expect(w.update([link('eth0', 9), link('eth1', 3), link('eth2', 4)])).toEqual([]);
+});
+
+test('vmacRepairs: missing, set down, or an IPv6 vmac without its link-local', () => {
+  const ll = { addr_info: [{ family: 'inet6', local: 'fe80::1', scope: 'link' }] };
+  const kept = [{ name: 'vrrp.71', family: 4 as const }, { name: 'vrrp.72', family: 6 as const }];
+  expect(vmacRepairs(kept, [link('vrrp.71', 5), link('vrrp.72', 6, ll)])).toEqual([]);
+  expect(vmacRepairs(kept, [link('vrrp.72', 6, ll)])).toEqual([{ name: 'vrrp.71', why: 'vrrp.71 is gone' }]);
+  expect(vmacRepairs(kept, [link('vrrp.71', 5, { flags: ['BROADCAST'] }), link('vrrp.72', 6, { addr_info: [{ family: 'inet6', local: '2001:db8::172', scope: 'global' }] })])).toEqual([
+    { name: 'vrrp.71', why: 'vrrp.71 was set down' },
+    { name: 'vrrp.72', why: 'vrrp.72 lost its link-local address' },
+  ]);
+});
