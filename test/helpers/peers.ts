@@ -6,7 +6,7 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Host, Lan, REPO_ROOT, waitForLine } from './netns';
+import { Host, Lan, nsExec, REPO_ROOT, waitForLine } from './netns';
 
 export function hasCommand(cmd: string): boolean {
   try {
@@ -51,6 +51,12 @@ export class PeerSet {
     this.capture(name, child);
     await waitForLine(child, 'started ', 10000);
     return child;
+  }
+
+  /** `vrrpd status --json` of daemon `name` (started by `vrrpd`) on `host`, parsed. */
+  status<T = unknown>(host: Host, name: string): T {
+    return JSON.parse(nsExec(host.ns, process.execPath, [path.join(REPO_ROOT, 'bin', 'vrrpd'), 'status',
+      '--control-socket', path.join(this.dir, `${name}.sock`), '--json'])) as T;
   }
 
   /** Starts keepalived 2.2.7 in the foreground on `host`. */
@@ -141,4 +147,27 @@ export function floodUnicast(lan: Lan): void {
 /** A unicast vrrp_instance body fragment (keepalived `unicast_src_ip` / `unicast_peer`), for `extra`. */
 export function unicastConf(src: string, peers: string[]): string {
   return `unicast_src_ip ${src}\n  unicast_peer {\n${peers.map((p) => `    ${p}\n`).join('')}  }`;
+}
+
+/**
+ * A LAN of `hosts` namespaces and a PeerSet for the tests of one describe block: made before all, removed
+ * after all (also when a test fails), with the daemons' logs printed for a test that failed.
+ */
+export function useLan(tag: string, hosts: number, prepare?: (lan: Lan) => void): { lan: () => Lan; peers: () => PeerSet } {
+  let lan: Lan;
+  let peers: PeerSet;
+  beforeAll(() => {
+    lan = new Lan(tag, hosts);
+    peers = new PeerSet(lan);
+    prepare?.(lan);
+  });
+  afterAll(() => {
+    lan?.destroy();
+    peers?.cleanup();
+  });
+  afterEach(() => {
+    const failed = (expect.getState() as { assertionCalls: number }).assertionCalls === 0;
+    if (failed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log}`);
+  });
+  return { lan: () => lan, peers: () => peers };
 }

@@ -4,13 +4,12 @@
  * VRID that neither names; h4 observes. The bridge floods unicast (learning off) so h4 sees every advert.
  */
 import { ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { inspectFrames, InspectRecord } from '../../lib/inspect/records';
 import { buildTimelines } from '../../lib/inspect/timeline';
 import { readCapture } from '../../lib/pcap';
-import { Host, Lan, netnsSkipReason, nsExec, REPO_ROOT } from '../helpers/netns';
-import { addressesOf, floodUnicast, instanceConf, PeerSet, unicastConf, waitFor } from '../helpers/peers';
+import { Host, netnsSkipReason } from '../helpers/netns';
+import { addressesOf, floodUnicast, instanceConf, unicastConf, useLan, waitFor } from '../helpers/peers';
 
 const skip = netnsSkipReason();
 if (skip) console.log(`vrrpd unicast: ${skip}`);
@@ -24,24 +23,11 @@ const conf = (priority: number, src: Host, peers: Host[]): string =>
   instanceConf({ version: 3, vrid: VRID, priority, vip: `${VIP}/24`, advertInt: '1', extra: unicastConf(src.ipv4, peers.map((p) => p.ipv4)) });
 
 d('vrrpd unicast mode', () => {
-  let lan: Lan;
-  let peers: PeerSet;
-  beforeAll(() => {
-    lan = new Lan('uni', 4);
-    peers = new PeerSet(lan);
-    floodUnicast(lan);
-  });
-  afterAll(() => {
-    lan?.destroy();
-    peers?.cleanup();
-  });
-  afterEach(() => {
-    const failed = (expect.getState() as { assertionCalls: number }).assertionCalls === 0;
-    if (failed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log}`);
-  });
+  const env = useLan('uni', 4, floodUnicast);
 
   test('unicast peers elect, ignore a stranger of higher priority, and hand over on SIGTERM', async () => {
-    const [h1, h2, h3, h4] = lan.hosts;
+    const [h1, h2, h3, h4] = env.lan().hosts;
+    const peers = env.peers();
     const stopCapture = await peers.observe(h4, 'obs');
     const a = await peers.vrrpd(h1, 'a', conf(150, h1, [h2]));
     const b = await peers.vrrpd(h2, 'b', conf(100, h2, [h1]));
@@ -55,7 +41,7 @@ d('vrrpd unicast mode', () => {
     await waitFor('h3 to go MASTER on its own', () => holds(h3), 3220 + 3000);
     await sleep(3000);
     expect([holds(h1), holds(h2)]).toEqual([true, false]);
-    const status = JSON.parse(nsExec(h1.ns, process.execPath, [path.join(REPO_ROOT, 'bin', 'vrrpd'), 'status', '--control-socket', path.join(peers.dir, 'a.sock'), '--json'])) as unknown;
+    const status = peers.status(h1, 'a');
     const text = JSON.stringify(status);
     console.log(`vrrpd unicast: h1 status while h3 advertises: ${text}`);
     expect(text).toContain('MASTER');
@@ -81,7 +67,7 @@ d('vrrpd unicast mode', () => {
     expect(new Set(from(h1).map((r) => r.dst))).toEqual(new Set([h2.ipv4]));
     expect(new Set(from(h2).map((r) => r.dst))).toEqual(new Set([h1.ipv4]));
     expect(new Set(from(h3).map((r) => r.dst))).toEqual(new Set([h1.ipv4, h2.ipv4]));
-    expect(records.every((r) => r.dstMac === lan.hosts[Number(r.dst.split('.')[3]) - 1].mac)).toBe(true);
+    expect(records.every((r) => r.dstMac === env.lan().hosts[Number(r.dst.split('.')[3]) - 1].mac)).toBe(true);
     // h1 and h2 alone: h1 master, then priority 0 on SIGTERM and h2 takes over within Skew_Time.
     const [tl] = buildTimelines(records.filter((r) => r.src !== h3.ipv4));
     const line = tl.takeovers.map((t) => `${t.from}->${t.to} ${t.cause} ${t.takeoverMs.toFixed(1)} ms (within bound: ${t.withinBound})`).join('; ') || 'none';

@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { inspectFrames } from '../../lib/inspect/records';
 import { readCapture } from '../../lib/pcap';
 import { announcements } from '../helpers/announcements';
-import { Host, Lan, netnsSkipReason, nsExec } from '../helpers/netns';
-import { instanceConf, PeerSet, waitFor } from '../helpers/peers';
+import { Host, netnsSkipReason, nsExec } from '../helpers/netns';
+import { instanceConf, useLan, waitFor } from '../helpers/peers';
 
 const skip = netnsSkipReason();
 if (skip) console.log(`vmac integration: ${skip}`);
@@ -46,20 +46,7 @@ function isUp(host: Host, dev: string): boolean {
 d.each(VARIANTS)('use_vmac, $label', (v) => {
   const vmacName = `vrrp.${v.vrid}`;
   const sourceOf = (h: Host): string => (v.family === 4 ? h.ipv4 : h.linkLocal);
-  let lan: Lan;
-  let peers: PeerSet;
-  beforeAll(() => {
-    lan = new Lan(`vm${v.tag}`, 3);
-    peers = new PeerSet(lan);
-  });
-  afterAll(() => {
-    lan?.destroy();
-    peers?.cleanup();
-  });
-  afterEach(() => {
-    const failed = (expect.getState() as { assertionCalls: number }).assertionCalls === 0;
-    if (failed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log}`);
-  });
+  const env = useLan(`vm${v.tag}`, 3);
 
   /** Makes h3's kernel resolve the VIP (one UDP datagram; no ping on these machines) and returns its entry. */
   async function clientNeighbour(h1: Host, h3: Host): Promise<string> {
@@ -70,14 +57,15 @@ d.each(VARIANTS)('use_vmac, $label', (v) => {
       execFileSync('ip', ['-n', h1.ns, 'neigh', 'replace', h3.ipv4, 'lladdr', h3.mac, 'dev', 'eth0', 'nud', 'permanent']);
     }
     const udp = `const s = require('dgram').createSocket('udp${v.family}'); s.send('x', 9, '${v.vip}', () => setTimeout(() => s.close(), 500));`;
-    await lan.runNode(h3.ns, udp, [], 5000);
+    await env.lan().runNode(h3.ns, udp, [], 5000);
     const show = (): string => nsExec(h3.ns, 'ip', [`-${v.family}`, 'neigh', 'show', v.vip]);
     await waitFor('h3 to resolve the VIP', () => show().includes('lladdr'), 3000);
     return show();
   }
 
   test(`VIP on vrrp.${v.vrid}, adverts and announcements from the virtual MAC, graceful stop removes the vmac and hands over`, async () => {
-    const [h1, h2, h3] = lan.hosts;
+    const [h1, h2, h3] = env.lan().hosts;
+    const peers = env.peers();
     const holds = (h: Host): boolean => addressesOn(h, vmacName)?.includes(v.vip) ?? false;
     const conf = (priority: number): string =>
       instanceConf({ version: 3, vrid: v.vrid, priority, vip: `${v.vip}/${v.prefix}`, advertInt: '1', extra: 'use_vmac' });

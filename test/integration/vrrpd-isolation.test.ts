@@ -7,11 +7,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { inspectFrames } from '../../lib/inspect/records';
 import { readCapture } from '../../lib/pcap';
-import { Host, Lan, netnsSkipReason, nsExec, REPO_ROOT } from '../helpers/netns';
-import { addressesOf, PeerSet, waitFor } from '../helpers/peers';
+import { Host, netnsSkipReason, nsExec } from '../helpers/netns';
+import { addressesOf, useLan, waitFor } from '../helpers/peers';
 
 const skip = netnsSkipReason();
 if (skip) console.log(`vrrpd isolation: ${skip}`);
@@ -61,26 +60,13 @@ function addSide(h: Host): void {
 }
 
 d('one instance losing its interface', () => {
-  let lan: Lan;
-  let peers: PeerSet;
-  beforeAll(() => {
-    lan = new Lan('iso', 3);
-    peers = new PeerSet(lan);
-  });
-  afterAll(() => {
-    lan?.destroy();
-    peers?.cleanup();
-  });
-  afterEach(() => {
-    const failed = (expect.getState() as { assertionCalls: number }).assertionCalls === 0;
-    if (failed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log}`);
-  });
+  const env = useLan('iso', 3);
 
   test('does not disturb the other: its VIP stays and its adverts keep their rhythm; it recovers when the interface is back', async () => {
-    const [h1, , h3] = lan.hosts;
+    const [h1, , h3] = env.lan().hosts;
+    const peers = env.peers();
     addSide(h1);
-    const status = (): Status => JSON.parse(nsExec(h1.ns, process.execPath, [path.join(REPO_ROOT, 'bin', 'vrrpd'), 'status',
-      '--control-socket', path.join(peers.dir, 'a.sock'), '--json'])) as Status;
+    const status = (): Status => peers.status<Status>(h1, 'a');
     const state = (name: string): string | undefined => status().instances.find((i) => i.name === name)?.state;
     const stopCapture = await peers.observe(h3, 'obs');
     const a = await peers.vrrpd(h1, 'a', CONF);

@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { InspectRecord, inspectFrames } from '../../lib/inspect/records';
 import { buildTimelines, RouterTimeline } from '../../lib/inspect/timeline';
 import { readCapture } from '../../lib/pcap';
-import { Host, Lan, netnsSkipReason, nsExec, REPO_ROOT } from '../helpers/netns';
-import { addressesOf, instanceConf, PeerSet, waitFor } from '../helpers/peers';
+import { Host, Lan, netnsSkipReason } from '../helpers/netns';
+import { addressesOf, instanceConf, PeerSet, useLan, waitFor } from '../helpers/peers';
 
 const skip = netnsSkipReason();
 if (skip) console.log(`vrrpd scenarios: ${skip}`);
@@ -45,29 +45,16 @@ const VARIANTS: Variant[] = [
 function scenario(tag: string, v: Variant): {
   lan: () => Lan; peers: () => PeerSet; start: () => Promise<void>; finish: (...c: ChildProcess[]) => Promise<RouterTimeline>; records: () => InspectRecord[];
 } {
-  let lan: Lan;
+  const env = useLan(tag, 3);
   let records: InspectRecord[] = [];
-  let peers: PeerSet;
   let stopCapture: (() => Promise<string>) | null = null;
-  beforeAll(() => {
-    lan = new Lan(tag, 3);
-    peers = new PeerSet(lan);
-  });
-  afterAll(() => {
-    lan?.destroy();
-    peers?.cleanup();
-  });
-  afterEach(() => {
-    const failed = (expect.getState() as { assertionCalls: number }).assertionCalls === 0;
-    if (failed) for (const [name, log] of peers.logs) console.log(`--- ${name}\n${log}`);
-  });
   return {
-    lan: () => lan,
-    peers: () => peers,
+    lan: env.lan,
+    peers: env.peers,
     records: () => records,
-    start: async () => void (stopCapture = await peers.observe(lan.hosts[2], 'obs')),
+    start: async () => void (stopCapture = await env.peers().observe(env.lan().hosts[2], 'obs')),
     finish: async (...children) => {
-      for (const c of children) await peers.stop(c);
+      for (const c of children) await env.peers().stop(c);
       const file = await stopCapture!();
       records = inspectFrames(readCapture(readFileSync(file)).frames).filter((r) => r.vrid === VRID);
       expect(records.length).toBeGreaterThan(5);
@@ -129,8 +116,7 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
       execFileSync('ip', ['-n', h1.ns, 'link', 'set', 'eth0', 'down']);
       const down = Date.now();
       await waitFor('h1 to drop the VIP (FAULT)', () => !holds(h1), 5000);
-      const status = nsExec(h1.ns, process.execPath, [path.join(REPO_ROOT, 'bin', 'vrrpd'), 'status', '--control-socket', path.join(peers.dir, 'a.sock'), '--json']);
-      expect(status).toContain('FAULT');
+      expect(JSON.stringify(peers.status(h1, 'a'))).toContain('FAULT');
       await waitFor('h2 to take over', () => holds(h2), MASTER_DOWN_MS);
       console.log(`vrrpd scenario sld${v.tag} (${v.name}): h2 holds the VIP ${Date.now() - down} ms after h1's link went down`);
       execFileSync('ip', ['-n', h1.ns, 'link', 'set', 'eth0', 'up']);
@@ -160,8 +146,7 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
       const b = await peers.vrrpd(h2, 'b', conf(100));
       await waitFor('h1 to hold the VIP', () => holds(h1) && !holds(h2), 8000);
       await sleep(1000);
-      const status = (h: Host, name: string): { instances: Array<{ state: string }>; transports: Array<{ reopens: number }> } =>
-        JSON.parse(nsExec(h.ns, process.execPath, [path.join(REPO_ROOT, 'bin', 'vrrpd'), 'status', '--control-socket', path.join(peers.dir, `${name}.sock`), '--json']));
+      const status = (h: Host, name: string): { instances: Array<{ state: string }>; transports: Array<{ reopens: number }> } => peers.status(h, name);
 
       s.lan().replug(h2);
       await waitFor('h2 to reopen its transport', () => status(h2, 'b').transports[0].reopens === 1, 3000);
