@@ -41,9 +41,16 @@ const VARIANTS: Variant[] = [
   { name: 'v3 IPv6', tag: '6', version: 3, family: 6, vip: '2001:db8::150', prefix: 64 },
 ];
 
-/** One scenario's LAN, peers and observer; `finish()` stops the daemons and returns the observer's timeline. */
+/** h1 as master (daemon a) and h2 as backup (daemon b), both running, h1 holding the VIP. */
+interface Pair { h1: Host; h2: Host; peers: PeerSet; a: ChildProcess; b: ChildProcess }
+
+/**
+ * One scenario's LAN, peers and observer; `pair()` starts the observer and a master/backup pair and waits
+ * for the master to hold the VIP alone; `finish()` stops the daemons and returns the observer's timeline.
+ */
 function scenario(tag: string, v: Variant): {
   lan: () => Lan; peers: () => PeerSet; start: () => Promise<void>; finish: (...c: ChildProcess[]) => Promise<RouterTimeline>; records: () => InspectRecord[];
+  pair: (confA: string, confB: string, holds: (h: Host) => boolean) => Promise<Pair>;
 } {
   const env = useLan(tag, 3);
   let records: InspectRecord[] = [];
@@ -53,6 +60,15 @@ function scenario(tag: string, v: Variant): {
     peers: env.peers,
     records: () => records,
     start: async () => void (stopCapture = await env.peers().observe(env.lan().hosts[2], 'obs')),
+    pair: async (confA, confB, holds) => {
+      const [h1, h2] = env.lan().hosts;
+      const peers = env.peers();
+      stopCapture = await peers.observe(env.lan().hosts[2], 'obs');
+      const a = await peers.vrrpd(h1, 'a', confA);
+      const b = await peers.vrrpd(h2, 'b', confB);
+      await waitFor('h1 to hold the VIP', () => holds(h1) && !holds(h2), 8000);
+      return { h1, h2, peers, a, b };
+    },
     finish: async (...children) => {
       for (const c of children) await env.peers().stop(c);
       const file = await stopCapture!();
@@ -106,12 +122,7 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
     // the interface went down ("binding.cc:190 ... Assertion `status == 0' failed"), leaving the VIP. The
     // handle now lives in a child process (lib/transport/forked-sender.ts); only that child dies.
     test('link down puts h1 in FAULT and h2 takes over; link up and h1 preempts back', async () => {
-      const [h1, h2] = s.lan().hosts;
-      const peers = s.peers();
-      await s.start();
-      const a = await peers.vrrpd(h1, 'a', conf(150));
-      const b = await peers.vrrpd(h2, 'b', conf(100));
-      await waitFor('h1 to hold the VIP', () => holds(h1) && !holds(h2), 8000);
+      const { h1, h2, peers, a, b } = await s.pair(conf(150), conf(100), holds);
       await sleep(1000);
       execFileSync('ip', ['-n', h1.ns, 'link', 'set', 'eth0', 'down']);
       const down = Date.now();
@@ -139,12 +150,7 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
     // eth0 deleted and created again (same name, MAC and addresses, new ifindex), as a network manager
     // restart does: sockets bound to the old one are dead, and the master's VIP went with it.
     test('a replaced interface gets new sockets (the backup stays BACKUP) and the master puts its VIP back', async () => {
-      const [h1, h2] = s.lan().hosts;
-      const peers = s.peers();
-      await s.start();
-      const a = await peers.vrrpd(h1, 'a', conf(150));
-      const b = await peers.vrrpd(h2, 'b', conf(100));
-      await waitFor('h1 to hold the VIP', () => holds(h1) && !holds(h2), 8000);
+      const { h1, h2, peers, a, b } = await s.pair(conf(150), conf(100), holds);
       await sleep(1000);
       const status = (h: Host, name: string): { instances: Array<{ state: string }>; transports: Array<{ reopens: number }> } => peers.status(h, name);
 
@@ -172,12 +178,8 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
   d('partition and heal', () => {
     const s = scenario(`spa${v.tag}`, v);
     test('a partition makes two masters; healing leaves the VIP on the higher priority only', async () => {
-      const [h1, h2] = s.lan().hosts;
       const lan = s.lan();
-      await s.start();
-      const a = await s.peers().vrrpd(h1, 'a', conf(150));
-      const b = await s.peers().vrrpd(h2, 'b', conf(100));
-      await waitFor('h1 to hold the VIP', () => holds(h1) && !holds(h2), 8000);
+      const { h1, h2, a, b } = await s.pair(conf(150), conf(100), holds);
       await sleep(1000);
       // `ip link set p1 down` would take h1's carrier down too (veth), i.e. FAULT, not a partition: block
       // the bridge port instead (STP is off, so the port state can be set by hand; 0 = disabled).
@@ -275,12 +277,8 @@ d('vrrpd IPv6 link-local lost over link down', () => {
   // §5.1.2.1 wants the link-local: vrrpd tracks the source address it started with and stays in FAULT
   // while it is gone (this was a bug: adverts left from 2001:db8::150).
   test('after link up without a link-local address, h1 sends no advert from a non-link-local source', async () => {
-    const [h1, h2] = s.lan().hosts;
     const conf = (priority: number): string => instanceConf({ version: 3, vrid: VRID, priority, vip: `${v.vip}/${v.prefix}`, advertInt: '1' });
-    await s.start();
-    const a = await s.peers().vrrpd(h1, 'a', conf(150));
-    const b = await s.peers().vrrpd(h2, 'b', conf(100));
-    await waitFor('h1 to hold the VIP', () => holds(h1) && !holds(h2), 8000);
+    const { h1, h2, a, b } = await s.pair(conf(150), conf(100), holds);
     execFileSync('ip', ['-n', h1.ns, 'link', 'set', 'eth0', 'down']);
     await waitFor('h2 to take over', () => holds(h2), MASTER_DOWN_MS);
     execFileSync('ip', ['-n', h1.ns, 'link', 'set', 'eth0', 'up']);
