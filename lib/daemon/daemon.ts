@@ -14,14 +14,13 @@ import { encode } from '../packet/advertisement';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { InstanceExpectations } from '../packet/receive';
 import { Platform, splitCidr } from '../platform/types';
-import { interfaceInfo } from '../transport/iface';
 import type { VrrpTransport } from '../transport/types';
 import { Clock } from './clock';
 import { startControlSocket } from './control';
 import { LogFn, RouterDriver } from './driver';
 import { announceConfigOf, expectationsOf, vipCidr } from './instance-config';
 import { Notifier } from './notify';
-import { IfindexWatch, vmacRepairs } from './interface-watch';
+import { InterfaceWatch, vmacRepairs } from './interface-watch';
 import { acquirePidFile, releasePidFile } from './pidfile';
 import { ReopeningTransport } from './reopening-transport';
 import { TrackerHost } from './trackers';
@@ -150,7 +149,8 @@ export class Daemon {
     // use_vmac: GARP / NA leave from the vmac with the virtual MAC (also with vmac_xmit_base, as keepalived).
     const vmac = vmacOf(inst);
     const announceDev = vmac?.name ?? inst.interface;
-    const mac = vmac?.mac ?? interfaceInfo(inst.interface).mac;
+    // Without a vmac the platform reads the interface's MAC at each announcement (it may change under us).
+    const mac = vmac?.mac;
     const peers = inst.unicastPeers.length ? inst.unicastPeers : [inst.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6];
     const checksum = inst.v3ChecksumAsV2 ? 'message-only' : 'pseudo-header';
     const driver = new RouterDriver(router, {
@@ -216,7 +216,7 @@ export class Daemon {
    * its link-local is made again (keepalived does the same), one repair at a time per vmac.
    */
   private watchInterfaces(trackers: TrackerHost): void {
-    const watch = new IfindexWatch();
+    const watch = new InterfaceWatch();
     for (const t of this.transports.values()) watch.watch(t.ifname);
     for (const r of this.running) {
       watch.watch(r.inst.interface);
@@ -233,10 +233,20 @@ export class Daemon {
     };
     trackers.onLinks((links) => {
       if (this.stopping) return;
-      for (const { ifname, from, to } of watch.update(links)) {
-        const why = `${ifname} was replaced (ifindex ${from} -> ${to})`;
-        for (const t of this.transports.values()) if (t.ifname === ifname) t.reopen(why);
-        reinstate(ifname, why);
+      for (const change of watch.update(links)) {
+        const { ifname } = change;
+        if (change.kind === 'replaced') {
+          const why = `${ifname} was replaced (ifindex ${change.from} -> ${change.to})`;
+          for (const t of this.transports.values()) if (t.ifname === ifname) t.reopen(why);
+          reinstate(ifname, why);
+        } else {
+          // Hosts still send to the old MAC: announce the VIPs again from the new one (a vmac keeps its own).
+          // The IPv6 capture tells our own frames by MAC: it gets a new filter (the router would drop
+          // them anyway, as OWN_ADVERT).
+          const why = `${ifname} changed its MAC (${change.from} -> ${change.to})`;
+          for (const t of this.transports.values()) if (t.ifname === ifname && t.family === 6) t.reopen(why);
+          for (const r of this.running) if (r.inst.interface === ifname && !vmacOf(r.inst)) r.driver.reinstate(why);
+        }
       }
       for (const { name, why } of vmacRepairs([...kept].map(([n, k]) => ({ name: n, family: k.family })), links)) {
         const k = kept.get(name);

@@ -2,35 +2,43 @@
  * What the daemon learns from each interface poll (`ip -j addr show`, see trackers.ts), as pure functions
  * of the snapshots:
  * - an interface listed again with another ifindex was deleted and created again: sockets bound to it
- *   are dead and its addresses are gone (`IfindexWatch`);
+ *   are dead and its addresses are gone; one whose MAC changed needs its VIPs announced again
+ *   (`InterfaceWatch`);
  * - a vmac we made that is missing, administratively down, or (IPv6) without its link-local address must
  *   be made whole again, as keepalived does (`vmacRepairs`).
  */
 import type { LinkSnapshot } from './trackers';
 
-/** An interface seen with a new ifindex. */
-export interface Replacement {
-  ifname: string;
-  from: number;
-  to: number;
-}
+/**
+ * A watched interface that changed between two polls: `replaced` = listed again with another ifindex
+ * (from/to: ifindex); `mac` = same ifindex, another link-layer address (from/to: MAC), after which a
+ * MASTER's earlier gratuitous ARPs / NAs point hosts at a MAC nobody answers to.
+ */
+export type InterfaceChange =
+  | { ifname: string; kind: 'replaced'; from: number; to: number }
+  | { ifname: string; kind: 'mac'; from: string; to: string };
 
-/** Remembers the ifindex of the watched interfaces across polls. */
-export class IfindexWatch {
-  private readonly last = new Map<string, number | undefined>();
+/** Remembers the ifindex and MAC of the watched interfaces across polls. */
+export class InterfaceWatch {
+  private readonly last = new Map<string, { ifindex?: number; mac?: string }>();
 
   watch(ifname: string): void {
-    if (!this.last.has(ifname)) this.last.set(ifname, undefined);
+    if (!this.last.has(ifname)) this.last.set(ifname, {});
   }
 
-  /** The watched interfaces whose ifindex differs from the one last seen (absent ones are skipped). */
-  update(links: readonly LinkSnapshot[]): Replacement[] {
-    const out: Replacement[] = [];
-    for (const [ifname, from] of this.last) {
-      const to = links.find((l) => l.ifname === ifname)?.ifindex;
-      if (to === undefined) continue;
-      this.last.set(ifname, to);
-      if (from !== undefined && to !== from) out.push({ ifname, from, to });
+  /** The watched interfaces that were replaced or changed MAC since the last poll (absent ones are skipped). */
+  update(links: readonly LinkSnapshot[]): InterfaceChange[] {
+    const out: InterfaceChange[] = [];
+    for (const [ifname, seen] of this.last) {
+      const link = links.find((l) => l.ifname === ifname);
+      if (link?.ifindex === undefined) continue;
+      const mac = link.address?.toLowerCase();
+      if (seen.ifindex !== undefined && link.ifindex !== seen.ifindex) {
+        out.push({ ifname, kind: 'replaced', from: seen.ifindex, to: link.ifindex });
+      } else if (seen.mac !== undefined && mac !== undefined && mac !== seen.mac) {
+        out.push({ ifname, kind: 'mac', from: seen.mac, to: mac });
+      }
+      this.last.set(ifname, { ifindex: link.ifindex, mac: mac ?? seen.mac });
     }
     return out;
   }

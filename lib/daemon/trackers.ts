@@ -20,6 +20,8 @@ export const POLL_MS = 500;
 export interface LinkSnapshot {
   ifindex?: number;
   ifname: string;
+  /** Link-layer address (MAC for Ethernet). */
+  address?: string;
   flags?: string[];
   addr_info?: Array<{ family?: string; local: string; scope?: string }>;
 }

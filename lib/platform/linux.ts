@@ -29,6 +29,8 @@ export interface LinuxPlatformOptions {
 
 interface IpAddrJson {
   ifname: string;
+  /** Link-layer address. */
+  address?: string;
   addr_info?: { family: string; local: string; prefixlen: number; scope: string }[];
 }
 
@@ -96,31 +98,41 @@ export class LinuxPlatform implements Platform {
 
   /** `ip -j addr show dev IF`, IPv4 and IPv6 addresses only. */
   async listAddresses(ifname: string): Promise<InterfaceAddress[]> {
+    return (await this.showLink(ifname)).addresses;
+  }
+
+  /** `ip -j addr show dev IF`: the link-layer address and the IPv4 and IPv6 addresses. */
+  private async showLink(ifname: string): Promise<{ mac?: string; addresses: InterfaceAddress[] }> {
     const args = ['-j', 'addr', 'show', 'dev', ifname];
     const r = await this.run(args);
     if (r.code !== 0) throw this.failure(args, r);
     const links = JSON.parse(r.stdout) as IpAddrJson[];
-    const out: InterfaceAddress[] = [];
+    const addresses: InterfaceAddress[] = [];
     for (const link of links) {
       for (const a of link.addr_info ?? []) {
         if (a.family !== 'inet' && a.family !== 'inet6') continue;
         const family = a.family === 'inet' ? 4 : 6;
-        out.push({ family, address: a.local, prefixLength: a.prefixlen, cidr: `${a.local}/${a.prefixlen}`, scope: a.scope });
+        addresses.push({ family, address: a.local, prefixLength: a.prefixlen, cidr: `${a.local}/${a.prefixlen}`, scope: a.scope });
       }
     }
-    return out;
+    return { mac: links[0]?.address, addresses };
   }
 
   /**
    * Sends a gratuitous ARP (request form, RFC 5227 §3) per IPv4 address and an unsolicited NA from the
-   * interface's link-local address per IPv6 address. @throws Error when an IPv6 address is to be announced
-   * and the interface has no link-local address, or the frame cannot be sent.
+   * interface's link-local address per IPv6 address, from `mac` or else the interface's MAC as it is now
+   * (one `ip -j addr show` run finds both). @throws Error when an IPv6 address is to be announced and the
+   * interface has no link-local address, the interface has no MAC, or the frame cannot be sent.
    */
-  async announce(ifname: string, addresses: readonly string[], mac: string): Promise<number> {
+  async announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number> {
     const targets = addresses.map((a) => splitCidr(a));
+    const needsIpv6 = targets.some((t) => t.family === 6);
+    const link = mac === undefined || needsIpv6 ? await this.showLink(ifname) : undefined;
+    const srcMac = mac ?? link?.mac;
+    if (srcMac === undefined) throw new Error(`${ifname} has no link-layer address to announce from`);
     let linkLocal: string | undefined;
-    if (targets.some((t) => t.family === 6)) {
-      linkLocal = (await this.listAddresses(ifname)).find((a) => a.family === 6 && a.scope === 'link')?.address;
+    if (needsIpv6) {
+      linkLocal = link?.addresses.find((a) => a.family === 6 && a.scope === 'link')?.address;
       if (linkLocal === undefined) throw new Error(`${ifname} has no IPv6 link-local address to send NAs from`);
     }
     // One sender per interface, kept open; its libpcap handle lives in a child process, which the `cap`
@@ -132,8 +144,8 @@ export class LinuxPlatform implements Platform {
     }
     const frames = targets.map((t) =>
       t.family === 4
-        ? buildGratuitousArp({ senderMac: mac, ip: t.address })
-        : buildUnsolicitedNa({ srcMac: mac, srcIp: linkLocal as string, target: t.address }),
+        ? buildGratuitousArp({ senderMac: srcMac, ip: t.address })
+        : buildUnsolicitedNa({ srcMac, srcIp: linkLocal as string, target: t.address }),
     );
     const s = sender;
     await Promise.all(frames.map((f) => s.send(f)));

@@ -6,7 +6,8 @@ import { InterfaceAddress, Platform, splitCidr, VmacResult } from './types';
 export interface Announcement {
   ifname: string;
   addresses: string[];
-  mac: string;
+  /** The MAC asked for; undefined = the interface's own. */
+  mac?: string;
 }
 
 function normalize(cidr: string): InterfaceAddress {
@@ -65,7 +66,7 @@ export class MemoryPlatform implements Platform {
     return list.map((a) => ({ ...a }));
   }
 
-  async announce(ifname: string, addresses: readonly string[], mac: string): Promise<number> {
+  async announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number> {
     this.announcements.push({ ifname, addresses: [...addresses], mac });
     return addresses.length;
   }

@@ -46,7 +46,7 @@ export class ScriptPlatform implements Platform {
     return this.opts.base.listAddresses(ifname);
   }
 
-  announce(ifname: string, addresses: readonly string[], mac: string): Promise<number> {
+  announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number> {
     return this.opts.base.announce(ifname, addresses, mac);
   }
 

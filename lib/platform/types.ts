@@ -29,9 +29,10 @@ export interface Platform {
   listAddresses(ifname: string): Promise<InterfaceAddress[]>;
   /**
    * Sends one gratuitous ARP per IPv4 address and one unsolicited NA (Router + Override) per IPv6 address
-   * of `addresses` (bare addresses or CIDRs), with Ethernet source `mac`. Resolves to the frames sent.
+   * of `addresses` (bare addresses or CIDRs), with Ethernet source `mac`, by default the MAC `ifname` has
+   * when the frames are built (it may have changed since the daemon started). Resolves to the frames sent.
    */
-  announce(ifname: string, addresses: readonly string[], mac: string): Promise<number>;
+  announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number>;
   /**
    * `use_vmac`: creates (or reuses) macvlan `name` on `base` with MAC `mac`, up, with keepalived's sysctls
    * (see vmac.ts). Idempotent. Optional: platforms without it cannot run `use_vmac` instances.

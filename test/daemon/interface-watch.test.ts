@@ -1,18 +1,32 @@
-/** IfindexWatch and vmacRepairs on hand-made `ip -j addr show` snapshots. */
-import { IfindexWatch, vmacRepairs } from '../../lib/daemon/interface-watch';
+/** InterfaceWatch and vmacRepairs on hand-made `ip -j addr show` snapshots. */
+import { InterfaceWatch, vmacRepairs } from '../../lib/daemon/interface-watch';
 import type { LinkSnapshot } from '../../lib/daemon/trackers';
 
 const link = (ifname: string, ifindex: number, o: Partial<LinkSnapshot> = {}): LinkSnapshot => ({ ifname, ifindex, flags: ['UP', 'LOWER_UP'], addr_info: [], ...o });
 
-test('IfindexWatch reports an interface listed again with another ifindex, also after a poll without it', () => {
-  const w = new IfindexWatch();
+test('InterfaceWatch reports an interface listed again with another ifindex, also after a poll without it', () => {
+  const w = new InterfaceWatch();
   w.watch('eth0');
   w.watch('eth1');
   expect(w.update([link('eth0', 2), link('eth1', 3)])).toEqual([]);
   expect(w.update([link('eth0', 2), link('eth1', 3)])).toEqual([]);
   expect(w.update([link('eth1', 3)])).toEqual([]); // eth0 gone for a poll
-  expect(w.update([link('eth0', 9), link('eth1', 3)])).toEqual([{ ifname: 'eth0', from: 2, to: 9 }]);
+  expect(w.update([link('eth0', 9), link('eth1', 3)])).toEqual([{ ifname: 'eth0', kind: 'replaced', from: 2, to: 9 }]);
   expect(w.update([link('eth0', 9), link('eth1', 3), link('eth2', 4)])).toEqual([]);
+});
+
+test('InterfaceWatch reports a new MAC on the same ifindex once', () => {
+  const w = new InterfaceWatch();
+  w.watch('eth0');
+  expect(w.update([link('eth0', 2, { address: '02:00:00:00:00:01' })])).toEqual([]);
+  expect(w.update([link('eth0', 2, { address: '02:00:00:00:00:01' })])).toEqual([]);
+  expect(w.update([link('eth0', 2, { address: '02:00:00:00:00:AA' })])).toEqual([{ ifname: 'eth0', kind: 'mac', from: '02:00:00:00:00:01', to: '02:00:00:00:00:aa' }]);
+  expect(w.update([link('eth0', 2, { address: '02:00:00:00:00:aa' })])).toEqual([]);
+  expect(w.update([link('eth0', 2)])).toEqual([]); // listed without an address: the last one stays
+  expect(w.update([link('eth0', 2, { address: '02:00:00:00:00:aa' })])).toEqual([]);
+  // Replaced with another MAC: one change, a replacement (which announces anyway); the new MAC is the base.
+  expect(w.update([link('eth0', 7, { address: '02:00:00:00:00:bb' })])).toEqual([{ ifname: 'eth0', kind: 'replaced', from: 2, to: 7 }]);
+  expect(w.update([link('eth0', 7, { address: '02:00:00:00:00:bb' })])).toEqual([]);
 });
 
 test('vmacRepairs: missing, set down, or an IPv6 vmac without its link-local', () => {

@@ -121,11 +121,12 @@ export class Lan {
   }
 
   /**
-   * Deletes the host's eth0 and creates it again, same name, MAC and addresses, but a new ifindex: what a
-   * network manager restarting an interface does. Sockets bound to the old interface are left dead.
+   * Deletes the host's eth0 and creates it again, same name and addresses, but a new ifindex (and `mac` if
+   * given): what a network manager restarting an interface does. Sockets bound to the old one are left dead.
    */
-  replug(host: Host): void {
+  replug(host: Host, mac = host.mac): void {
     ip('-n', host.ns, 'link', 'del', 'eth0');
+    host.mac = mac;
     this.plug(host);
   }
 

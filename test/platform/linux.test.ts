@@ -40,12 +40,12 @@ const p = new LinuxPlatform();
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 `;
 
-/** argv: ifname mac address... Announces; prints RESULT count. */
+/** argv: ifname mac address... Announces (mac "-": the interface's own); prints RESULT count. */
 const ANNOUNCE = `
 const { LinuxPlatform } = require('./dist/lib/platform');
 const [ifname, mac, ...addresses] = process.argv.slice(1);
 const p = new LinuxPlatform();
-p.announce(ifname, addresses, mac).then((n) => p.close().then(() => console.log('RESULT ' + n)), (e) => { console.error(String(e)); process.exit(1); });
+p.announce(ifname, addresses, mac === '-' ? undefined : mac).then((n) => p.close().then(() => console.log('RESULT ' + n)), (e) => { console.error(String(e)); process.exit(1); });
 `;
 
 /** argv: ifname filter want ms. Captures until `want` frames or `ms`; prints READY, then RESULT hex[]. */
@@ -124,5 +124,22 @@ describeNs(`LinuxPlatform in namespaces${skip ? ` (${skip})` : ''}`, () => {
       solicited: false,
       checksumOk: true,
     });
+  }, 14000);
+
+  test('(f) without a MAC, announcements leave from the MAC the interface has now (it changed since start-up)', async () => {
+    const [a, b] = lan.hosts;
+    const now = '02:00:00:00:02:0a';
+    execFileSync('ip', ['-n', a.ns, 'link', 'set', 'eth0', 'address', now]);
+    try {
+      const cap = lan.spawn(b.ns, process.execPath, ['-e', CAPTURE, '--', 'eth0', 'arp', '1', '4000']);
+      const captured = collect(cap, 8000);
+      await waitForLine(cap, 'READY');
+      expect(resultOf<number>(await lan.runNode(a.ns, ANNOUNCE, ['eth0', '-', '192.0.2.100/24']))).toBe(1);
+      const [frame] = resultOf<string[]>(await captured).map((h) => Buffer.from(h, 'hex'));
+      expect(decodeEthernet(frame).src).toBe(now);
+      expect(decodeArp(frame, 14)).toMatchObject({ senderMac: now, senderIp: '192.0.2.100' });
+    } finally {
+      execFileSync('ip', ['-n', a.ns, 'link', 'set', 'eth0', 'address', a.mac]);
+    }
   }, 14000);
 });
