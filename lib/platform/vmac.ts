@@ -19,6 +19,14 @@
  * also with vmac_xmit_base, where keepalived adds none: our NAs are sent from the vmac's link-local).
  * keepalived also moves a non-zero net.ipv4.conf.all.rp_filter onto every interface and
  * clears `all`; we only warn about it (the effective rp_filter is max(all, interface)).
+ *
+ * A BACKUP's vmac must send nothing: a switch learns the virtual MAC from any frame and sends the VIP's
+ * traffic to the BACKUP until the MASTER's next advert. So an IPv6 vmac gets router_solicitations=0, and
+ * while an IPv4 vmac exists net.ipv4.igmp_link_local_mcast_reports=0 (namespace-wide; restored after the
+ * last one): joining 224.0.0.18 on the vmac would otherwise send IGMP reports from the virtual MAC at
+ * start and at every query. Snooping switches flood 224.0.0.0/24 without reports (RFC 4541 §2.1.2), as
+ * keepalived's `disable_local_igmp` relies on. Known gap: an IPv6 vmac still sends MLD reports (ff02::12
+ * and the solicited-node group of its link-local); keepalived drops those with nftables rules.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -81,6 +89,37 @@ function writeSysctl(opts: VmacOptions, family: 4 | 6, ifname: string, key: stri
 
 /** Base interfaces whose arp_ignore / arp_filter we changed: name -> original values and user count. */
 const baseArpSaved = new Map<string, { arpIgnore: string | null; arpFilter: string | null; users: Set<string> }>();
+/** net.ipv4.igmp_link_local_mcast_reports as found before the first IPv4 vmac, and the IPv4 vmacs made. */
+let igmpSaved: { value: string | null; users: Set<string> } | null = null;
+const igmpPath = (opts: VmacOptions): string => `${opts.sysctlRoot ?? '/proc/sys'}/net/ipv4/igmp_link_local_mcast_reports`;
+
+/** Stops IGMP reports for 224.0.0.0/24 while IPv4 vmacs exist; returns a note the first time it changes it. */
+function quietIgmp(name: string, opts: VmacOptions): string | null {
+  if (!igmpSaved) {
+    let value: string | null = null;
+    try {
+      value = readFileSync(igmpPath(opts), 'utf8').trim();
+    } catch {
+      // kernel before 4.3: no such sysctl, reports cannot be turned off
+    }
+    igmpSaved = { value, users: new Set() };
+    if (value !== null && value !== '0') writeFileSync(igmpPath(opts), '0');
+  }
+  const first = igmpSaved.users.size === 0;
+  igmpSaved.users.add(name);
+  if (!first) return null;
+  return igmpSaved.value === null
+    ? `net.ipv4.igmp_link_local_mcast_reports is missing (kernel before 4.3): ${name} will send IGMP reports from the virtual MAC`
+    : igmpSaved.value !== '0' ? `set net.ipv4.igmp_link_local_mcast_reports=0 (was ${igmpSaved.value}) while vmacs exist: a backup's IGMP report from the virtual MAC would pull the VIP's traffic to it` : null;
+}
+
+/** Puts igmp_link_local_mcast_reports back once the last IPv4 vmac we made is gone. */
+function restoreIgmp(name: string, opts: VmacOptions): void {
+  if (!igmpSaved?.users.delete(name) || igmpSaved.users.size > 0) return;
+  const { value } = igmpSaved;
+  igmpSaved = null;
+  if (value !== null && value !== '0') writeFileSync(igmpPath(opts), value);
+}
 
 /**
  * Creates (or reuses) macvlan `name` on `base` with `mac`, mode private, sets the sysctls of the module
@@ -95,8 +134,14 @@ export async function createVmac(base: string, name: string, mac: string, family
     existing.link === base && existing.address?.toLowerCase() === mac.toLowerCase();
   if (existing && !matches) await ipOk(['link', 'del', 'dev', name], opts);
   if (!matches) await ipOk(['link', 'add', name, 'link', base, 'address', mac, 'type', 'macvlan', 'mode', 'private'], opts);
-  if (family === 4) writeSysctl(opts, 6, name, 'disable_ipv6', '1');
-  else if (!matches) await ipOk(['link', 'set', 'dev', name, 'addrgenmode', 'none'], opts);
+  if (family === 4) {
+    writeSysctl(opts, 6, name, 'disable_ipv6', '1');
+    const note = quietIgmp(name, opts);
+    if (note) warnings.push(note);
+  } else {
+    if (!matches) await ipOk(['link', 'set', 'dev', name, 'addrgenmode', 'none'], opts);
+    writeSysctl(opts, 6, name, 'router_solicitations', '0');
+  }
   for (const [key, value] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']]) {
     writeSysctl(opts, 4, name, key, value);
   }
@@ -130,10 +175,11 @@ async function copyLinkLocal(base: string, name: string, opts: VmacOptions): Pro
 
 /**
  * Deletes interface `name` (its addresses go with it) and, when it was the last vmac we made on its base,
- * restores the base's arp_ignore / arp_filter. Resolves true when deleted, false when it was not there.
+ * restores the base's arp_ignore / arp_filter (and after the last IPv4 vmac, igmp_link_local_mcast_reports). Resolves true when deleted, false when it was not there.
  * @throws Error when iproute2 refuses otherwise.
  */
 export async function removeVmac(name: string, opts: VmacOptions = {}): Promise<boolean> {
+  restoreIgmp(name, opts);
   for (const [base, saved] of baseArpSaved) {
     if (!saved.users.delete(name) || saved.users.size > 0) continue;
     baseArpSaved.delete(base);

@@ -70,9 +70,17 @@ export class PeerSet {
   }
 
   /** Starts tcpdump on the observer; returns a function that stops it and resolves the capture path. */
-  async observe(host: Host, name: string): Promise<() => Promise<string>> {
+  observe(host: Host, name: string): Promise<() => Promise<string>> {
+    return this.tcpdump(host.ns, 'eth0', name, ['ip proto 112 or ip6 proto 112 or arp or icmp6']);
+  }
+
+  /**
+   * Starts tcpdump on `ifname` in namespace `ns` with `args` (options, then the filter); returns a function
+   * that stops it and resolves the capture path.
+   */
+  async tcpdump(ns: string, ifname: string, name: string, args: string[]): Promise<() => Promise<string>> {
     const file = path.join(this.dir, `${name}.pcap`);
-    const child = this.lan.spawn(host.ns, 'tcpdump', ['--immediate-mode', '-U', '-n', '-i', 'eth0', '-w', file, 'ip proto 112 or ip6 proto 112 or arp or icmp6']);
+    const child = this.lan.spawn(ns, 'tcpdump', ['--immediate-mode', '-U', '-n', '-i', ifname, '-w', file, ...args]);
     this.capture(name, child);
     await waitForLine(child, 'listening on', 5000, 'stderr');
     return () => new Promise((resolve) => {
