@@ -7,7 +7,7 @@ import {
   checkInteger,
   type Contribution,
   type Tracker,
-  TrackerView,
+  binaryView,
   type TrackState,
   type WeightOverride,
 } from './tracker';
@@ -93,13 +93,6 @@ export class InterfaceTracker implements Tracker {
    * @throws VrrpError `CONFIG` when the weight is out of -253..253.
    */
   forInstance(override: WeightOverride): Tracker {
-    const weight = checkInteger(
-      `track_interface ${this.ifname}: weight`,
-      override.weight ?? this.weight,
-      INTERFACE_WEIGHT_MIN,
-      INTERFACE_WEIGHT_MAX,
-    );
-    const reverse = override.reverse ?? this.reverse;
-    return new TrackerView('interface', this.name, weight, reverse, (w, r) => binaryContribution(this.state, w, r));
+    return binaryView(this, `track_interface ${this.ifname}`, override, [INTERFACE_WEIGHT_MIN, INTERFACE_WEIGHT_MAX], () => this.state);
   }
 }

@@ -10,7 +10,7 @@ import {
   checkPositiveMs,
   type Contribution,
   type Tracker,
-  TrackerView,
+  binaryView,
   type TrackState,
   type WeightOverride,
 } from './tracker';
@@ -167,14 +167,7 @@ export class ScriptTracker implements Tracker {
    * @throws VrrpError `CONFIG` when the weight is out of -253..253.
    */
   forInstance(override: WeightOverride): Tracker {
-    const weight = checkInteger(
-      `track_script ${this.name}: weight`,
-      override.weight ?? this.weight,
-      SCRIPT_WEIGHT_MIN,
-      SCRIPT_WEIGHT_MAX,
-    );
-    const reverse = override.reverse ?? this.reverse;
-    return new TrackerView('script', this.name, weight, reverse, (w, r) => binaryContribution(this.state, w, r));
+    return binaryView(this, `track_script ${this.name}`, override, [SCRIPT_WEIGHT_MIN, SCRIPT_WEIGHT_MAX], () => this.state);
   }
 
   private advance(success: boolean): TrackState {

@@ -93,6 +93,22 @@ export class TrackerView implements Tracker {
 }
 
 /**
+ * The per-instance view of a two-valued tracker (script or interface), for `forInstance`: the override's
+ * weight (checked against `range`; errors name `what`) and reverse, else the tracker's own; the state is
+ * read through `state` each time.
+ */
+export function binaryView(
+  tracker: { readonly kind: 'script' | 'interface'; readonly name: string; readonly weight: number; readonly reverse: boolean },
+  what: string,
+  override: WeightOverride,
+  range: readonly [number, number],
+  state: () => TrackState,
+): Tracker {
+  const weight = checkInteger(`${what}: weight`, override.weight ?? tracker.weight, range[0], range[1]);
+  return new TrackerView(tracker.kind, tracker.name, weight, override.reverse ?? tracker.reverse, (w, r) => binaryContribution(state(), w, r));
+}
+
+/**
  * Checks that `value` is an integer in [min, max] and returns it.
  * @throws VrrpError `CONFIG` naming `what` and the allowed range.
  */
