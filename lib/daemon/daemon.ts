@@ -222,10 +222,11 @@ export class Daemon {
       watch.watch(r.inst.interface);
       watch.watch(vipDeviceOf(r.inst));
     }
-    const kept = new Map<string, { inst: VrrpInstance; family: 4 | 6 }>();
+    /** Our vmacs by name, with the instance each belongs to. */
+    const kept = new Map<string, VrrpInstance>();
     for (const r of this.running) {
       const vmac = vmacOf(r.inst);
-      if (vmac) kept.set(vmac.name, { inst: r.inst, family: r.inst.family });
+      if (vmac) kept.set(vmac.name, r.inst);
     }
     const repairing = new Set<string>();
     const reinstate = (ifname: string, why: string): void => {
@@ -248,15 +249,15 @@ export class Daemon {
           for (const r of this.running) if (r.inst.interface === ifname && !vmacOf(r.inst)) r.driver.reinstate(why);
         }
       }
-      for (const { name, why } of vmacRepairs([...kept].map(([n, k]) => ({ name: n, family: k.family })), links)) {
-        const k = kept.get(name);
-        if (!k || repairing.has(name)) continue;
+      for (const { name, why } of vmacRepairs([...kept].map(([n, inst]) => ({ name: n, family: inst.family })), links)) {
+        const inst = kept.get(name);
+        if (!inst || repairing.has(name)) continue;
         repairing.add(name);
-        this.opts.log('warn', `instance ${k.inst.name}: ${why}; making it again`);
+        this.opts.log('warn', `instance ${inst.name}: ${why}; making it again`);
         // A new interface is picked up by the ifindex watch at the next poll; a repaired one is reinstated here.
-        void this.createVmac(k.inst)
+        void this.createVmac(inst)
           .then((created) => void (created || reinstate(name, why)))
-          .catch((e: Error) => this.opts.log('warn', `instance ${k.inst.name}: cannot make ${name} again: ${e.message}`))
+          .catch((e: Error) => this.opts.log('warn', `instance ${inst.name}: cannot make ${name} again: ${e.message}`))
           .finally(() => repairing.delete(name));
       }
     });

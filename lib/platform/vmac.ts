@@ -87,38 +87,55 @@ function writeSysctl(opts: VmacOptions, family: 4 | 6, ifname: string, key: stri
   writeFileSync(sysctlPath(opts, family, ifname, key), value);
 }
 
-/** Base interfaces whose arp_ignore / arp_filter we changed: name -> original values and user count. */
-const baseArpSaved = new Map<string, { arpIgnore: string | null; arpFilter: string | null; users: Set<string> }>();
-/** net.ipv4.igmp_link_local_mcast_reports as found before the first IPv4 vmac, and the IPv4 vmacs made. */
-let igmpSaved: { value: string | null; users: Set<string> } | null = null;
-const igmpPath = (opts: VmacOptions): string => `${opts.sysctlRoot ?? '/proc/sys'}/net/ipv4/igmp_link_local_mcast_reports`;
+/**
+ * Sysctls set for the vmacs that need them: file -> the value found before the first holder, and the
+ * holders (vmac names). The value found is put back when the last holder is removed.
+ */
+const held = new Map<string, { found: string | null; value: string; holders: Set<string> }>();
+
+/**
+ * Sets sysctl file `file` to `value` for vmac `holder` (the first holder saves the value found, null when
+ * the file does not exist, and writes only when it differs). Returns the value found and whether this
+ * was the first holder.
+ */
+function holdSysctl(file: string, value: string, holder: string): { found: string | null; first: boolean } {
+  let h = held.get(file);
+  const first = !h;
+  if (!h) {
+    let found: string | null = null;
+    try {
+      found = readFileSync(file, 'utf8').trim();
+    } catch {
+      // no such sysctl (an old kernel, or the interface is gone)
+    }
+    h = { found, value, holders: new Set() };
+    held.set(file, h);
+    if (found !== null && found !== value) writeFileSync(file, value);
+  }
+  h.holders.add(holder);
+  return { found: h.found, first };
+}
+
+/** Drops `holder` from every held sysctl and puts back the value found where it was the last holder. */
+function releaseSysctls(holder: string): void {
+  for (const [file, h] of held) {
+    if (!h.holders.delete(holder) || h.holders.size > 0) continue;
+    held.delete(file);
+    try {
+      if (h.found !== null && h.found !== h.value) writeFileSync(file, h.found);
+    } catch {
+      // the interface is gone: nothing to restore
+    }
+  }
+}
 
 /** Stops IGMP reports for 224.0.0.0/24 while IPv4 vmacs exist; returns a note the first time it changes it. */
 function quietIgmp(name: string, opts: VmacOptions): string | null {
-  if (!igmpSaved) {
-    let value: string | null = null;
-    try {
-      value = readFileSync(igmpPath(opts), 'utf8').trim();
-    } catch {
-      // kernel before 4.3: no such sysctl, reports cannot be turned off
-    }
-    igmpSaved = { value, users: new Set() };
-    if (value !== null && value !== '0') writeFileSync(igmpPath(opts), '0');
-  }
-  const first = igmpSaved.users.size === 0;
-  igmpSaved.users.add(name);
+  const { found, first } = holdSysctl(`${opts.sysctlRoot ?? '/proc/sys'}/net/ipv4/igmp_link_local_mcast_reports`, '0', name);
   if (!first) return null;
-  return igmpSaved.value === null
+  return found === null
     ? `net.ipv4.igmp_link_local_mcast_reports is missing (kernel before 4.3): ${name} will send IGMP reports from the virtual MAC`
-    : igmpSaved.value !== '0' ? `set net.ipv4.igmp_link_local_mcast_reports=0 (was ${igmpSaved.value}) while vmacs exist: a backup's IGMP report from the virtual MAC would pull the VIP's traffic to it` : null;
-}
-
-/** Puts igmp_link_local_mcast_reports back once the last IPv4 vmac we made is gone. */
-function restoreIgmp(name: string, opts: VmacOptions): void {
-  if (!igmpSaved?.users.delete(name) || igmpSaved.users.size > 0) return;
-  const { value } = igmpSaved;
-  igmpSaved = null;
-  if (value !== null && value !== '0') writeFileSync(igmpPath(opts), value);
+    : found !== '0' ? `set net.ipv4.igmp_link_local_mcast_reports=0 (was ${found}) while vmacs exist: a backup's IGMP report from the virtual MAC would pull the VIP's traffic to it` : null;
 }
 
 /**
@@ -145,14 +162,7 @@ export async function createVmac(base: string, name: string, mac: string, family
   for (const [key, value] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']]) {
     writeSysctl(opts, 4, name, key, value);
   }
-  let saved = baseArpSaved.get(base);
-  if (!saved) {
-    saved = { arpIgnore: readSysctl(opts, 4, base, 'arp_ignore'), arpFilter: readSysctl(opts, 4, base, 'arp_filter'), users: new Set() };
-    baseArpSaved.set(base, saved);
-    writeSysctl(opts, 4, base, 'arp_ignore', '1');
-    writeSysctl(opts, 4, base, 'arp_filter', '1');
-  }
-  saved.users.add(name);
+  for (const key of ['arp_ignore', 'arp_filter']) holdSysctl(sysctlPath(opts, 4, base, key), '1', name);
   const allRp = readSysctl(opts, 4, 'all', 'rp_filter');
   if (allRp !== null && allRp !== '0') {
     warnings.push(`net.ipv4.conf.all.rp_filter is ${allRp}: adverts arriving on ${name} may be dropped (keepalived clears it)`);
@@ -175,21 +185,12 @@ async function copyLinkLocal(base: string, name: string, opts: VmacOptions): Pro
 
 /**
  * Deletes interface `name` (its addresses go with it) and, when it was the last vmac we made on its base,
- * restores the base's arp_ignore / arp_filter (and after the last IPv4 vmac, igmp_link_local_mcast_reports). Resolves true when deleted, false when it was not there.
+ * restores the base's arp_ignore / arp_filter (and after the last IPv4 vmac, igmp_link_local_mcast_reports).
+ * Resolves true when deleted, false when it was not there.
  * @throws Error when iproute2 refuses otherwise.
  */
 export async function removeVmac(name: string, opts: VmacOptions = {}): Promise<boolean> {
-  restoreIgmp(name, opts);
-  for (const [base, saved] of baseArpSaved) {
-    if (!saved.users.delete(name) || saved.users.size > 0) continue;
-    baseArpSaved.delete(base);
-    try {
-      if (saved.arpIgnore !== null) writeSysctl(opts, 4, base, 'arp_ignore', saved.arpIgnore);
-      if (saved.arpFilter !== null) writeSysctl(opts, 4, base, 'arp_filter', saved.arpFilter);
-    } catch {
-      // the base interface is gone: nothing to restore
-    }
-  }
+  releaseSysctls(name);
   if ((await linkDetail(name, opts)) === null) return false;
   await ipOk(['link', 'del', 'dev', name], opts);
   return true;
