@@ -110,9 +110,11 @@ export class Lan {
   /** Creates the host's eth0 (a veth whose peer `pN` is a port of the switch) with its MAC and addresses. */
   private plug(host: Host): void {
     const port = `p${host.n}`;
-    ip('-n', this.switchNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', host.ns);
+    // The MAC is given at creation: a poll of vrrpd never sees eth0 with a random one first (it would be
+    // a MAC change, i.e. one more reopen of the IPv6 capture, in the 'interface replaced' scenario).
+    ip('-n', this.switchNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'address', host.mac, 'netns', host.ns);
     ip('-n', this.switchNs, 'link', 'set', port, 'master', 'br0', 'up');
-    ip('-n', host.ns, 'link', 'set', 'eth0', 'address', host.mac, 'addrgenmode', 'none');
+    ip('-n', host.ns, 'link', 'set', 'eth0', 'addrgenmode', 'none');
     nsExec(host.ns, 'sysctl', ['-q', '-w', 'net.ipv6.conf.eth0.accept_dad=0']);
     ip('-n', host.ns, 'addr', 'add', `${host.ipv4}/24`, 'dev', 'eth0');
     ip('-n', host.ns, 'addr', 'add', `${host.ipv6}/64`, 'dev', 'eth0', 'nodad');
