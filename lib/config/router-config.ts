@@ -26,7 +26,15 @@ export function toRouterConfig(instance: VrrpInstance, global: GlobalDefs, prima
     acceptMode: instance.accept,
   };
   if (instance.version === 2 && instance.authPass !== undefined) {
-    config.auth = { type: 1, data: new TextEncoder().encode(instance.authPass) };
+    config.auth = { type: 1, data: authPassBytes(instance.authPass) };
   }
   return config;
+}
+
+/**
+ * The v2 auth data of `auth_pass`: its UTF-8 bytes as written in the file (what keepalived copies), cut
+ * to the 8 bytes the field holds (RFC 3768 §5.3.10). Sending and checking both use this one function.
+ */
+export function authPassBytes(pass: string): Uint8Array {
+  return new Uint8Array(Buffer.from(pass, 'utf8').subarray(0, 8));
 }

@@ -9,6 +9,7 @@ import { formatAddress, parseAddress } from '../packet/address';
 import { buildAdvert, rejectReason } from './advert';
 import { resolveConfig, ResolvedConfig } from './config';
 import { assertNever } from '../assert';
+import { VrrpError } from '../errors';
 import { PRIORITY_OWNER, PRIORITY_STOP } from '../packet/constants';
 import { effectivePriority } from '../track/impact';
 import { outranks } from './priority';
@@ -26,8 +27,7 @@ export interface AdvertSource {
 
 /** One VRRP virtual router instance (one VRID, one family). */
 export class VirtualRouter {
-  /** The validated configuration with defaults filled in. */
-  readonly config: ResolvedConfig;
+  private cfg: ResolvedConfig;
   private current: RouterState = 'INIT';
   private priorityDelta = 0;
   private ownFault = false;
@@ -43,8 +43,42 @@ export class VirtualRouter {
 
   /** @throws VrrpError CONFIG when `config` is invalid (see resolveConfig). */
   constructor(config: RouterConfig) {
-    this.config = resolveConfig(config);
-    this.masterAdverCs = this.config.intervalCs;
+    this.cfg = resolveConfig(config);
+    this.masterAdverCs = this.cfg.intervalCs;
+  }
+
+  /** The validated configuration with defaults filled in (replaced by `reconfigure`). */
+  get config(): ResolvedConfig {
+    return this.cfg;
+  }
+
+  /**
+   * Reload: takes a new configuration for the same VRID, family and version, keeping state and timers.
+   * A MASTER whose virtual addresses changed releases the ones gone, adds and announces the new ones, and
+   * (whatever changed) advertises at once with its new priority and interval, so a peer that now outranks
+   * it preempts it after its own Master_Down_Timer (RFC 9568 §6.4.2); a BACKUP's new priority counts from
+   * the next advert it hears. @throws VrrpError CONFIG when `config` is invalid or changes VRID, family or
+   * version (those need a new router).
+   */
+  reconfigure(now: number, config: RouterConfig): Action[] {
+    const next = resolveConfig(config);
+    if (next.vrid !== this.cfg.vrid || next.family !== this.cfg.family || next.version !== this.cfg.version) {
+      throw new VrrpError('CONFIG', `vrrp_instance ${next.name}: VRID, family and version cannot change in place`);
+    }
+    const before = this.priority;
+    const old = new Set(this.cfg.virtualAddresses);
+    this.cfg = next;
+    const actions: Action[] = [];
+    if (this.priority !== before) actions.push({ type: 'priority-change', from: before, to: this.priority });
+    if (this.current !== 'MASTER') return actions;
+    const kept = new Set(next.virtualAddresses);
+    const gone = [...old].filter((a) => !kept.has(a));
+    const added = next.virtualAddresses.filter((a) => !old.has(a));
+    if (gone.length > 0) actions.push({ type: 'remove-vips', addresses: gone });
+    if (added.length > 0) actions.push({ type: 'add-vips', addresses: added }, { type: 'announce', addresses: [...added] });
+    this.adverDeadline = deadlineMs(now, this.cfg.intervalCs);
+    actions.push(this.advert(this.priority));
+    return actions;
   }
 
   /** Current state. */

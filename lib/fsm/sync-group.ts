@@ -50,6 +50,15 @@ export class SyncGroup {
     return this.current;
   }
 
+  /**
+   * Takes the group's state from its members (a group rebuilt on reload around running instances): MASTER
+   * when any member is MASTER, else FAULT when any is, else BACKUP when any is, else INIT.
+   */
+  adopt(): void {
+    const states = new Set(this.members.map((m) => m.state));
+    this.current = states.has('MASTER') ? 'MASTER' : states.has('FAULT') ? 'FAULT' : states.has('BACKUP') ? 'BACKUP' : 'INIT';
+  }
+
   /** Removes the master gates (the members then act alone). */
   dispose(): void {
     for (const m of this.members) m.setMasterGate(null);

@@ -1,5 +1,5 @@
 /** Virtual addresses and their announcements: the Platform contract, Linux and in-memory implementations. */
-export { InterfaceAddress, Platform, splitCidr, VmacResult } from './types';
+export { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResult } from './types';
 export { createVmac, removeVmac, defaultVmacName, VmacOptions } from './vmac';
 export { LinuxPlatform, LinuxPlatformOptions, FrameSender } from './linux';
 export { MemoryPlatform, Announcement } from './memory';

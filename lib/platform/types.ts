@@ -16,8 +16,40 @@ export interface InterfaceAddress {
   scope: string;
 }
 
-/** Adds, removes, lists and announces addresses. Implementations: LinuxPlatform, MemoryPlatform. */
+/**
+ * One network interface as the platform sees it (Linux: rtnetlink RTM_NEWLINK with its RTM_NEWADDR
+ * addresses). `up` is what VRRP cares about: administratively up and with carrier.
+ */
+export interface LinkInfo {
+  ifindex: number;
+  ifname: string;
+  /** IFF_UP and IFF_LOWER_UP (carrier) both set. */
+  up: boolean;
+  /** IFF_UP (administratively up), carrier or not. */
+  adminUp: boolean;
+  /** Link-layer address, lower-case "aa:bb:cc:dd:ee:ff"; undefined when the link has none. */
+  mac?: string;
+  /** IPv4 and IPv6 addresses on the link, in the OS's order. */
+  addresses: InterfaceAddress[];
+}
+
+/** Stops a `watchLinks` subscription. */
+export type Unsubscribe = () => void;
+
+/**
+ * The host: addresses (add, remove, list), links (index, state, MAC) with change notifications,
+ * announcements and vmacs. Implementations: LinuxPlatform (rtnetlink), ScriptPlatform, MemoryPlatform.
+ * Nothing outside lib/platform talks to the OS about these.
+ */
 export interface Platform {
+  /** Every link of the namespace with its addresses, as it is now. */
+  links(): Promise<LinkInfo[]>;
+  /**
+   * Calls `listener` with the whole link list (as `links()` gives it) after every link or address change
+   * (changes arriving together may be coalesced into one call), and once right after subscribing.
+   * Resolves once subscribed. Linux: rtnetlink multicast groups, no polling.
+   */
+  watchLinks(listener: (links: LinkInfo[]) => void): Promise<Unsubscribe>;
   /**
    * Adds `cidr` ("192.0.2.100/24", "2001:db8::100/64"; no prefix means /32 or /128) to `ifname`.
    * Resolves true when added, false when it was already there. @throws Error when the OS refuses.

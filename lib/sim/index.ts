@@ -1,6 +1,8 @@
-/** In-memory LAN simulator for virtual routers: virtual clock, loss, delay, partitions, real codec. */
+/** In-memory LAN simulator: hosts running the node core on a virtual clock; loss, delay, partitions, real codec. */
 export { SimulatedLan } from './lan';
 export type { LanOptions, TraceEntry } from './lan';
+export { SimHost } from './node';
+export type { SimRecord } from './node';
 export { LinkModel } from './links';
 export type { LinkVerdict } from './links';
 export { EventQueue } from './queue';

@@ -1,21 +1,26 @@
 /**
- * An in-memory LAN of virtual routers with a virtual clock (milliseconds). Deterministic: one event
- * queue of timer deadlines, packet deliveries and scheduled inputs, ordered by time then insertion.
- * Adverts travel as bytes: encoded with the real codec (checksum over the real source and group
- * address), checked by lib/packet's configuration-free receive rules, demultiplexed by VRID, family and
- * version (what the daemon's socket layer does), then decoded into the receiving router. The
- * configuration-dependent rules (v2 interval, v2 auth) are left to the router itself.
+ * An in-memory LAN of hosts with a virtual clock (milliseconds). Deterministic: one event queue of timer
+ * deadlines, packet deliveries and scheduled inputs, ordered by time then insertion. Each host runs the
+ * node core (lib/node), the same one the daemon runs: adverts travel as bytes encoded by it, go through
+ * lib/packet's receive rules with the receiving node's expectations, and are demultiplexed by it.
+ *
+ * Two ways to populate it: `addNode(name, keepalivedConfText, { addresses })` (a whole host, as vrrpd
+ * reads it), or `addRouter(config)` (one bare virtual router; routers made a sync group share a host).
+ * Packets sent on an interface reach the same-named interface of every other host; loss, delay and
+ * partitions apply per port (an `addNode` host's name, an `addRouter` router's name).
  */
-import { Advertisement, encode } from '../packet/advertisement';
-import { parseAddress } from '../packet/address';
+import type { Advertisement } from '../packet/advertisement';
+import { encode } from '../packet/advertisement';
+import { canonicalAddress, parseAddress } from '../packet/address';
 import type { ChecksumForm } from '../packet/checksum';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
 import { receiveVrrp } from '../packet/receive';
-import { assertNever } from '../assert';
-import { VirtualRouter } from '../fsm/router';
-import { SyncGroup } from '../fsm/sync-group';
+import type { VirtualRouter } from '../fsm/router';
 import type { Action, RouterConfig, RouterState, TrackingImpact } from '../fsm/types';
+import type { InstanceCounters } from '../node/counters';
+import type { NodeAction, NodeStatus } from '../node/types';
 import { LinkModel } from './links';
+import { routerSpec, SimHost, SimHostLan } from './node';
 import { EventQueue } from './queue';
 
 /** Options of a simulated LAN. */
@@ -24,38 +29,33 @@ export interface LanOptions {
   seed?: number;
   /** Default one-way delay in ms (default 0: delivered at the send instant, after the sender's turn). */
   delayMs?: number;
-  /** v3/IPv4 checksum form on send (default the codec's: pseudo-header). */
+  /** v3/IPv4 checksum form of `addRouter` routers (default pseudo-header). */
   checksum?: ChecksumForm;
   /** Livelock guard: most events processed at one instant before `run*` throws (default 100000). */
   maxEventsPerInstant?: number;
 }
 
-/** One recorded action: virtual time (ms), router name, the action. */
+/** One recorded router action: virtual time (ms), instance label, the fsm action. */
 export interface TraceEntry {
   t: number;
   router: string;
   action: Action;
 }
 
-type SimEvent =
-  | { t: number; kind: 'timer'; name: string; deadline: number }
-  | { t: number; kind: 'deliver'; name: string; bytes: Buffer; src: string; family: 4 | 6 }
-  | { t: number; kind: 'call'; fn: () => void };
+type SimEvent = { t: number; fn: () => void };
 
-/** The simulated LAN. Routers are identified by name; their IP source is their `primaryAddress`. */
-export class SimulatedLan {
-  /** Every action every router returned, in order. */
+/** The simulated LAN. */
+export class SimulatedLan implements SimHostLan {
+  /** Every action every router returned, in order (an `addNode` instance is labelled `host/instance`). */
   readonly trace: TraceEntry[] = [];
-  /** Packets not handed to a router, by reason (receive-rule codes, `partitioned`, `lost`, ...). */
+  /** Packets not handed to a router, by reason (receive-rule codes, `partitioned`, `lost`, `dead`, ...). */
   readonly drops = new Map<string, number>();
   private clock = 0;
   private readonly queue = new EventQueue<SimEvent>();
-  private readonly routers = new Map<string, VirtualRouter>();
-  private readonly names = new Map<VirtualRouter, string>();
-  private readonly scheduled = new Map<string, number | null>();
-  private readonly groups = new Map<VirtualRouter, SyncGroup>();
+  private readonly hosts = new Map<string, SimHost>();
+  /** addRouter router name -> its host. */
+  private readonly routerHosts = new Map<string, SimHost>();
   private readonly vips = new Map<string, Set<string>>();
-  private readonly dead = new Set<string>();
   private readonly links: LinkModel;
   private readonly checksum: ChecksumForm | undefined;
   private readonly maxPerInstant: number;
@@ -76,93 +76,140 @@ export class SimulatedLan {
     return this.links;
   }
 
-  /** Adds a router under `name` (unique). Returns the router. */
-  add(name: string, router: VirtualRouter): VirtualRouter {
-    if (this.routers.has(name)) throw new TypeError(`router ${name} already on the LAN`);
-    this.routers.set(name, router);
-    this.names.set(router, name);
-    this.scheduled.set(name, null);
-    return router;
+  /**
+   * Adds host `name` running keepalived.conf `text`, with `addresses` per interface (its source addresses
+   * come from there, as the daemon finds them on the interface). It starts at `start` (default now).
+   * @throws ConfigError for a bad configuration; TypeError when the name is taken or an address is missing.
+   */
+  addNode(name: string, text: string, opts: { addresses: Record<string, string[]>; start?: number }): SimHost {
+    if (this.hosts.has(name)) throw new TypeError(`host ${name} already on the LAN`);
+    const host = SimHost.fromConfig(name, text, opts.addresses, this, (inst, actions) => this.record(`${name}/${inst}`, actions));
+    this.hosts.set(name, host);
+    this.schedule(opts.start ?? this.clock, () => host.start());
+    return host;
+  }
+
+  /** Host `name` (from `addNode`). @throws TypeError when unknown. */
+  host(name: string): SimHost {
+    const h = this.hosts.get(name);
+    if (!h) throw new TypeError(`no host ${name} on the LAN`);
+    return h;
+  }
+
+  /** Adds a bare router (host of its own, named after it, owning its primary address). Returns it. */
+  addRouter(config: RouterConfig): VirtualRouter {
+    if (this.routerHosts.has(config.name) || this.hosts.has(config.name)) throw new TypeError(`router ${config.name} already on the LAN`);
+    const spec = { instances: [routerSpec(config, config.name)], scripts: [], files: [], syncGroups: [] };
+    if (this.checksum) spec.instances[0].checksum = this.checksum;
+    const host = new SimHost(config.name, spec, this, { eth0: [config.primaryAddress] }, (inst, actions) => this.record(inst, actions));
+    this.hosts.set(config.name, host);
+    this.routerHosts.set(config.name, host);
+    return host.node.router(config.name);
   }
 
   /** The router named `name`. @throws TypeError when unknown. */
   router(name: string): VirtualRouter {
-    const r = this.routers.get(name);
-    if (r === undefined) throw new TypeError(`no router ${name} on the LAN`);
-    return r;
+    return this.hostOf(name).node.router(name);
   }
 
-  /** Creates a `VirtualRouter` from `config` and adds it under `config.name`. */
-  addRouter(config: RouterConfig): VirtualRouter {
-    return this.add(config.name, new VirtualRouter(config));
-  }
-
-  /** Names of the routers, in the order they were added. */
+  /** Names of the `addRouter` routers, in the order they were added. */
   routerNames(): string[] {
-    return [...this.routers.keys()];
+    return [...this.routerHosts.keys()];
   }
 
-  /** Makes the named routers a keepalived sync group; their actions then go through it. */
-  addSyncGroup(name: string, members: readonly string[]): SyncGroup {
-    const group = new SyncGroup(name, members.map((m) => this.router(m)));
-    for (const r of group.members) this.groups.set(r, group);
-    return group;
+  /**
+   * Makes the named routers a keepalived sync group: they move onto one host (before any of them started),
+   * whose node core then coordinates them.
+   */
+  addSyncGroup(name: string, members: readonly string[]): void {
+    const hosts = members.map((m) => this.hostOf(m));
+    if (new Set(members).size !== members.length) throw new TypeError(`sync group ${name}: a member is listed twice`);
+    if (hosts.some((h) => h.node.router(h.node.instanceNames()[0]).state !== 'INIT')) throw new TypeError(`sync group ${name}: members must not have started`);
+    const instances = [...new Set(hosts)].flatMap((h) => h.node.currentSpec().instances);
+    const groups = [...new Set(hosts)].flatMap((h) => h.node.currentSpec().syncGroups);
+    const addresses = [...new Set(hosts.flatMap((h) => [...h.addresses]))];
+    for (const h of new Set(hosts)) this.hosts.delete(h.name);
+    const host = new SimHost(`host:${members.join('+')}`, { instances, scripts: [], files: [], syncGroups: [...groups, { name, members: [...members], notify: {} }] }, this, { eth0: addresses }, (inst, actions) => this.record(inst, actions));
+    this.hosts.set(host.name, host);
+    for (const i of instances) this.routerHosts.set(i.router.name, host);
+  }
+
+  private hostOf(router: string): SimHost {
+    const h = this.routerHosts.get(router);
+    if (!h) throw new TypeError(`no router ${router} on the LAN`);
+    return h;
   }
 
   /** Runs `fn` at virtual time `at` (default now, after the events already queued for now). */
   schedule(at: number, fn: () => void): void {
     if (at < this.clock) throw new RangeError(`cannot schedule in the past (${at} < ${this.clock})`);
-    this.queue.push({ t: at, kind: 'call', fn });
+    this.queue.push({ t: at, fn });
   }
 
-  /** Startup event for `name` at `at` (default now). */
+  /** Startup event for router `name` at `at` (default now). */
   startup(name: string, at = this.clock): void {
-    this.schedule(at, () => this.call(name, (r, now) => r.startup(now)));
+    this.schedule(at, () => this.act(name, (h) => h.node.startup(name, this.clock)));
   }
 
-  /** Shutdown event for `name` at `at` (default now). */
+  /** Shutdown event for router `name` at `at` (default now). */
   shutdown(name: string, at = this.clock): void {
-    this.schedule(at, () => this.call(name, (r, now) => r.shutdown(now)));
+    this.schedule(at, () => this.act(name, (h) => h.node.call(name, (r, now) => r.shutdown(now), this.clock)));
   }
 
   /**
-   * Host `name` dies at `at` (default now) without a word: no more timers, adverts or deliveries, and
-   * its virtual addresses vanish with it. There is no revival (add a new router instead).
+   * Router or host `name` dies at `at` (default now) without a word: no more timers, adverts or
+   * deliveries, and its virtual addresses vanish with it. There is no revival.
    */
   crash(name: string, at = this.clock): void {
     this.schedule(at, () => {
-      this.dead.add(name);
+      const host = this.routerHosts.get(name);
+      if (host && host.node.instanceNames().length > 1) {
+        host.node.crash(name);
+        this.routerHosts.delete(name);
+        this.deadRouters.add(name);
+      } else {
+        const h = host ?? this.host(name);
+        h.dead = true;
+        for (const r of h.node.instanceNames()) this.deadRouters.add(r);
+        this.deadRouters.add(name);
+      }
       for (const set of this.vips.values()) set.delete(name);
     });
   }
 
-  /** Whether `name` has crashed. */
+  private readonly deadRouters = new Set<string>();
+
+  /** Whether router or host `name` has crashed. */
   isDead(name: string): boolean {
-    return this.dead.has(name);
+    return this.deadRouters.has(name);
   }
 
-  /** Tracker impact for `name` at `at` (default now). */
+  /** Tracker impact for router `name` at `at` (default now). */
   setTracking(name: string, impact: TrackingImpact, at = this.clock): void {
-    this.schedule(at, () => this.call(name, (r, now) => r.setTracking(now, impact)));
+    this.schedule(at, () => this.act(name, (h) => h.node.setTracking(name, impact, this.clock)));
   }
 
   /** Calls `fn` on router `name` now and performs the actions it returns (sync group included). */
-  call(name: string, fn: (router: VirtualRouter, now: number) => Action[]): Action[] {
-    const router = this.router(name);
-    if (this.dead.has(name)) return [];
-    const actions = fn(router, this.clock);
-    this.perform(name, actions);
-    return actions;
+  call(name: string, fn: (router: VirtualRouter, now: number) => Action[]): void {
+    this.act(name, (h) => h.node.call(name, fn, this.clock));
+  }
+
+  private act(name: string, fn: (h: SimHost) => NodeAction[]): void {
+    if (this.deadRouters.has(name)) return;
+    const h = this.hostOf(name);
+    if (!h.dead) h.perform(fn(h));
   }
 
   /**
-   * Sends a crafted advert from `src` (a host that is not one of the routers) at `at` to every router,
-   * or to `to`; `ttl` other than 255 exercises the receive rules.
+   * Sends a crafted advert from `src` (a host that is not on the LAN) at `at` to every host, or to the
+   * hosts of routers `to`; `ttl` other than 255 exercises the receive rules.
    */
   inject(src: string, advert: Advertisement, opts: { at?: number; to?: readonly string[]; ttl?: number } = {}): void {
     this.schedule(opts.at ?? this.clock, () => {
-      const bytes = this.encodeFrom(src, advert);
-      for (const name of opts.to ?? this.routerNames()) this.deliver(name, bytes, src, advert.family, opts.ttl ?? VRRP_TTL);
+      const dst = advert.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6;
+      const bytes = encode(advert, undefined, 0, { src, dst, checksum: this.checksum });
+      const targets = opts.to ? [...new Set(opts.to.map((n) => this.hostOf(n)))] : [...this.hosts.values()];
+      for (const h of targets) this.deliver(h, 'eth0', bytes, src, dst, advert.family, opts.ttl ?? VRRP_TTL);
     });
   }
 
@@ -178,7 +225,7 @@ export class SimulatedLan {
       }
       if (++count > this.maxPerInstant) throw new Error(`livelock: more than ${this.maxPerInstant} events at t=${instant} ms`);
       this.clock = ev.t;
-      this.dispatch(ev);
+      ev.fn();
     }
     this.clock = Math.max(this.clock, t);
   }
@@ -193,14 +240,26 @@ export class SimulatedLan {
     return this.router(name).state;
   }
 
+  /** The keepalived counters of router `name`. */
+  countersOf(name: string): InstanceCounters {
+    const s = this.hostOf(name).status().instances.find((i) => i.name === name);
+    if (!s) throw new TypeError(`no router ${name} on the LAN`);
+    return s.counters;
+  }
+
+  /** Status of router `name`'s host. */
+  statusOf(name: string): NodeStatus {
+    return this.hostOf(name).status();
+  }
+
   /** Names of the live routers in MASTER state. */
   masters(): string[] {
-    return this.routerNames().filter((n) => !this.dead.has(n) && this.stateOf(n) === 'MASTER');
+    return this.routerNames().filter((n) => !this.deadRouters.has(n) && this.stateOf(n) === 'MASTER');
   }
 
   /** Names of the routers holding virtual address `address` (per their add-vips/remove-vips actions). */
   holders(address: string): string[] {
-    return [...(this.vips.get(address) ?? [])].sort();
+    return [...(this.vips.get(canonicalAddress(address)) ?? [])].sort();
   }
 
   /** Virtual addresses router `name` holds. */
@@ -216,121 +275,69 @@ export class SimulatedLan {
     );
   }
 
-  private dispatch(ev: SimEvent): void {
-    switch (ev.kind) {
-      case 'call':
-        ev.fn();
-        return;
-      case 'timer':
-        if (this.scheduled.get(ev.name) !== ev.deadline || this.dead.has(ev.name)) return;
-        this.scheduled.set(ev.name, null);
-        this.call(ev.name, (r, now) => r.timer(now));
-        return;
-      case 'deliver':
-        this.deliver(ev.name, ev.bytes, ev.src, ev.family, VRRP_TTL);
-        return;
-      default:
-        assertNever(ev);
+  private record(label: string, actions: readonly Action[]): void {
+    for (const action of actions) this.trace.push({ t: this.clock, router: label, action });
+  }
+
+  /** SimHostLan: a host's VIPs changed (router API: labelled by router; addNode: by host). */
+  vipsChanged(host: SimHost, instance: string, cidrs: string[], on: boolean): void {
+    const label = this.routerHosts.get(instance) === host ? instance : host.name;
+    for (const c of cidrs) {
+      const a = canonicalAddress(c.split('/')[0]);
+      let set = this.vips.get(a);
+      if (!set) this.vips.set(a, (set = new Set()));
+      if (on) set.add(label);
+      else set.delete(label);
     }
   }
 
-  private perform(name: string, actions: Action[]): void {
-    this.record(name, actions);
-    const router = this.router(name);
-    const group = this.groups.get(router);
-    if (group !== undefined) {
-      for (const extra of group.process(this.clock, router, actions)) this.record(this.nameOf(extra.router), extra.actions);
-      for (const m of group.members) this.reschedule(this.nameOf(m));
-    }
-    this.reschedule(name);
+  /** SimHostLan: (re)arms the host's timer at its node's next deadline. */
+  reschedule(host: SimHost): void {
+    const deadline = host.node.nextDeadline();
+    if (deadline === host.scheduled) return;
+    host.scheduled = deadline;
+    if (deadline === null) return;
+    this.queue.push({
+      t: Math.max(deadline, this.clock),
+      fn: () => {
+        if (host.scheduled !== deadline || host.dead) return;
+        host.scheduled = null;
+        host.perform(host.node.timer(this.clock));
+      },
+    });
   }
 
-  private record(name: string, actions: Action[]): void {
-    for (const action of actions) {
-      this.trace.push({ t: this.clock, router: name, action });
-      switch (action.type) {
-        case 'send-advert':
-          this.transmit(name, action.advert);
-          break;
-        case 'add-vips':
-          for (const a of action.addresses) this.vipSet(a).add(name);
-          break;
-        case 'remove-vips':
-          for (const a of action.addresses) this.vipSet(a).delete(name);
-          break;
-        default:
-          break;
-      }
-    }
-  }
-
-  private reschedule(name: string): void {
-    const deadline = this.router(name).nextDeadline();
-    if (deadline === this.scheduled.get(name)) return;
-    this.scheduled.set(name, deadline);
-    if (deadline !== null) this.queue.push({ t: Math.max(deadline, this.clock), kind: 'timer', name, deadline });
-  }
-
-  private transmit(from: string, advert: Advertisement): void {
-    const src = this.router(from).config.primaryAddress;
-    const bytes = this.encodeFrom(src, advert);
-    for (const to of this.routers.keys()) {
+  /** SimHostLan: a host sends; every other live host on the same-named interface may receive it. */
+  transmit(from: SimHost, a: Extract<NodeAction, { type: 'transmit' }>): void {
+    const fromPort = from.node.instanceSpec(a.instance).port ?? from.name;
+    const group = a.dst === VRRP_GROUP_V4 || a.dst === VRRP_GROUP_V6;
+    const vrid = a.bytes[1];
+    for (const to of this.hosts.values()) {
       if (to === from) continue;
-      const verdict = this.links.send(from, to);
+      if (!group && !to.addresses.has(canonicalAddress(a.dst))) continue;
+      const inst = to.node.instanceFor(a.ifname, a.family, vrid);
+      const toPort = (inst !== null ? to.node.instanceSpec(inst).port : undefined) ?? to.name;
+      const verdict = this.links.send(fromPort, toPort);
       if (!verdict.delivered) {
         this.count(verdict.why);
         continue;
       }
-      this.queue.push({ t: this.clock + verdict.delayMs, kind: 'deliver', name: to, bytes, src, family: advert.family });
+      this.queue.push({ t: this.clock + verdict.delayMs, fn: () => this.deliver(to, a.ifname, a.bytes, a.src, a.dst, a.family, VRRP_TTL) });
     }
   }
 
-  private encodeFrom(src: string, advert: Advertisement): Buffer {
-    const dst = advert.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6;
-    return encode(advert, undefined, 0, { src, dst, checksum: this.checksum });
-  }
-
-  private deliver(name: string, bytes: Buffer, src: string, family: 4 | 6, ttl: number): void {
-    const router = this.router(name);
-    if (this.dead.has(name)) {
+  private deliver(to: SimHost, ifname: string, bytes: Buffer, src: string, dst: string, family: 4 | 6, ttl: number): void {
+    if (to.dead) {
       this.count('dead');
       return;
     }
-    const dst = family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6;
     const ip = { family, srcBytes: parseAddress(src, family), dstBytes: parseAddress(dst, family), ttl };
-    const result = receiveVrrp(bytes, 0, bytes.length, ip);
-    if (!result.valid || result.advert === null) {
-      this.count(result.reason ?? 'INVALID');
-      return;
-    }
-    const ad = result.advert;
-    if (family !== router.config.family || ad.vrid !== router.config.vrid) {
-      this.count('VRID_NOT_CONFIGURED');
-      return;
-    }
-    if (ad.version !== router.config.version) {
-      this.count('VERSION_MISMATCH');
-      return;
-    }
-    this.call(name, (r, now) => r.receive(ad, { src }, now));
+    const rx = receiveVrrp(bytes, 0, bytes.length, ip, to.node.lookup(ifname));
+    if (!rx.valid) this.count(rx.reason ?? 'INVALID');
+    to.perform(to.node.receive(ifname, family, src, rx, this.clock));
   }
 
   private count(reason: string): void {
     this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
-  }
-
-  private vipSet(address: string): Set<string> {
-    let set = this.vips.get(address);
-    if (set === undefined) {
-      set = new Set();
-      this.vips.set(address, set);
-    }
-    return set;
-  }
-
-  private nameOf(router: VirtualRouter): string {
-    const n = this.names.get(router);
-    if (n === undefined) throw new TypeError('router is not on this LAN');
-    return n;
   }
 }

@@ -23,7 +23,7 @@ function v3(name: string, i: number, priority: number, intervalCs: number, famil
 }
 
 function dropReasons(lan: SimulatedLan, name: string): Set<string> {
-  return new Set(lan.actionsOf('drop', name).map((e) => e.action.reason));
+  return new Set(Object.keys(lan.countersOf(name).dropped));
 }
 
 describe('v2 interval and authentication (RFC 3768)', () => {

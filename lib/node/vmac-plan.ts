@@ -1,10 +1,14 @@
 /**
- * keepalived `use_vmac [NAME]` for the daemon: which interface holds an instance's VIPs, which one its
+ * keepalived `use_vmac [NAME]` for the node core: which interface holds an instance's VIPs, which one its
  * adverts leave from, and the virtual MAC its announcements carry (RFC 9568 §7.3).
  */
 import type { VrrpInstance } from '../config/types';
 import { virtualMac } from '../packet/ethernet';
-import { defaultVmacName } from '../platform/vmac';
+
+/** keepalived's default vmac name: `vrrp.<VRID>`. */
+export function defaultVmacName(vrid: number): string {
+  return `vrrp.${vrid}`;
+}
 
 /** The vmac of an instance with `use_vmac`, or null. */
 export interface VmacPlan {

@@ -1,0 +1,70 @@
+/**
+ * The announcement schedule of one instance as deadlines (announce.ts has keepalived's rounds): on entering
+ * MASTER the first burst is due at once, the rest at their times; refreshes repeat while MASTER. Pure.
+ */
+import { AnnounceConfig, initialRounds, refreshRound } from './announce';
+
+interface Due {
+  at: number;
+  addresses: readonly string[];
+  /** A refresh burst: when sent, the next refresh is scheduled. */
+  refresh: boolean;
+}
+
+/** Pending announcements of one instance. */
+export class Announcer {
+  private pending: Due[] = [];
+
+  constructor(private cfg: AnnounceConfig) {}
+
+  /** New settings (reload); the pending schedule is kept. */
+  configure(cfg: AnnounceConfig): void {
+    this.cfg = cfg;
+  }
+
+  /** Entering MASTER (or reinstating) at `now` for `addresses`: returns the announcements due at once. */
+  entered(now: number, addresses: readonly string[]): Array<readonly string[]> {
+    this.cancel();
+    for (const round of initialRounds(this.cfg)) this.burst(now + round.atMs, addresses, round.count, false);
+    const refresh = refreshRound(this.cfg);
+    if (refresh) this.pending.push({ at: now + refresh.atMs, addresses, refresh: true });
+    return this.due(now);
+  }
+
+  private burst(at: number, addresses: readonly string[], count: number, refresh: boolean): void {
+    const gap = this.cfg.intervalMs > 0 ? this.cfg.intervalMs : 0;
+    for (let k = 0; k < count; k++) this.pending.push({ at: at + k * gap, addresses, refresh: refresh && k === 0 });
+  }
+
+  /** Removes and returns the announcements due at `now`, in time order. */
+  due(now: number): Array<readonly string[]> {
+    const out: Array<readonly string[]> = [];
+    for (;;) {
+      this.pending.sort((a, b) => a.at - b.at);
+      const next = this.pending[0];
+      if (next === undefined || next.at > now) return out;
+      this.pending.shift();
+      out.push(next.addresses);
+      if (next.refresh) {
+        const r = refreshRound(this.cfg);
+        if (r) {
+          // This one was the first of its burst; the rest of it, then the next refresh.
+          this.burst(next.at + (this.cfg.intervalMs > 0 ? this.cfg.intervalMs : 0), next.addresses, r.count - 1, false);
+          this.pending.push({ at: next.at + r.atMs, addresses: next.addresses, refresh: true });
+        }
+      }
+    }
+  }
+
+  /** The next announcement's time (ms), or null. */
+  nextDeadline(): number | null {
+    let at: number | null = null;
+    for (const d of this.pending) if (at === null || d.at < at) at = d.at;
+    return at;
+  }
+
+  /** Drops every pending announcement (leaving MASTER, VIPs removed). */
+  cancel(): void {
+    this.pending = [];
+  }
+}

@@ -1,0 +1,528 @@
+/**
+ * One host's VRRP, sans-I/O: a VirtualRouter per instance, keepalived sync groups, tracker impacts (also
+ * at start: init_fail, weights), the demultiplexing of received adverts by interface, family and VRID,
+ * unicast peers, per-instance counters, peer warnings, announcements on keepalived's schedule, the script
+ * schedule, reload by diff, and a status snapshot. Every input carries `now` (ms, monotonic); every call
+ * returns the actions for the shell (lib/daemon, lib/sim). No clock, socket or process.
+ */
+import { VirtualRouter } from '../fsm/router';
+import { SyncGroup } from '../fsm/sync-group';
+import type { Action } from '../fsm/types';
+import { encode } from '../packet/advertisement';
+import { canonicalAddress } from '../packet/address';
+import type { Family } from '../packet/constants';
+import type { InstanceLookup, ReceiveResult, ReceiveWarning } from '../packet/receive';
+import { sameImpact, trackerImpact, type ScriptOutcome, type TrackerImpact } from '../track';
+import { copyInstanceCounters, countDrop, countWarnings, emptyInstanceCounters, InstanceCounters, InstanceDropReason } from './counters';
+import { Announcer } from './announcer';
+import { diffInstance } from './diff';
+import type { InstanceSpec, NodeSpec, VipSpec } from './spec';
+import { InstanceTrackers, LinkState, NodeTrackers } from './trackers';
+import type { InstanceStatus, NodeAction, NodeEvent, NodeStatus, RouterActionObserver, TransitionStatus } from './types';
+
+interface Instance {
+  spec: InstanceSpec;
+  router: VirtualRouter;
+  trackers: InstanceTrackers;
+  /** The tracker impact last given to the router (at first: none, as the router starts). */
+  applied: TrackerImpact;
+  counters: InstanceCounters;
+  group: SyncGroup | null;
+  announcer: Announcer;
+  /** `peer cause` pairs already warned about. */
+  warned: Set<string>;
+  last: TransitionStatus | null;
+  /** Startup was asked for (it waits while a weight-0 tracker has no result yet). */
+  wanted: boolean;
+}
+
+const WARNING_TEXT: Record<ReceiveWarning, string> = {
+  ADDRESS_LIST_DIFFERS: 'its virtual addresses differ from ours',
+  V3_INTERVAL_DIFFERS: 'its advert interval differs from ours (we follow it as a backup)',
+  FIRST_ADDRESS_NOT_LINK_LOCAL: 'its first IPv6 address is not link-local (RFC 9568 §5.2.9)',
+  OWNER_RECEIVED: 'it advertises although we are the address owner (priority 255)',
+};
+
+function key(ifname: string, family: Family, vrid: number): string {
+  return `${ifname}/${family}/${vrid}`;
+}
+
+/** The VRRP of one host. */
+export class VrrpNode {
+  private spec: NodeSpec;
+  private readonly insts = new Map<string, Instance>();
+  private readonly byKey = new Map<string, Instance>();
+  private groups: SyncGroup[] = [];
+  private trackers: NodeTrackers;
+  private readonly unclaimed: Partial<Record<InstanceDropReason, number>> = {};
+  private started = false;
+  private stopped = false;
+
+  /**
+   * @throws VrrpError CONFIG for an invalid instance (see resolveConfig); TypeError when two instances share
+   * interface, family and VRID, or a sync group names an unknown instance.
+   */
+  constructor(spec: NodeSpec, private readonly observer?: RouterActionObserver) {
+    this.spec = spec;
+    this.trackers = new NodeTrackers(spec);
+    for (const s of spec.instances) this.add(s);
+    this.buildGroups();
+  }
+
+  /** The instance names, in configuration order. */
+  instanceNames(): string[] {
+    return [...this.insts.keys()];
+  }
+
+  /** The router of instance `name`. @throws TypeError when unknown. */
+  router(name: string): VirtualRouter {
+    return this.inst(name).router;
+  }
+
+  /** The spec of instance `name`. @throws TypeError when unknown. */
+  instanceSpec(name: string): InstanceSpec {
+    return this.inst(name).spec;
+  }
+
+  /** The current spec. */
+  currentSpec(): NodeSpec {
+    return this.spec;
+  }
+
+  /** The file trackers to read (name, path). */
+  trackedFiles(): Array<{ name: string; path: string }> {
+    return this.trackers.filePaths();
+  }
+
+  /** The receive expectations of the instances on `ifname` (what the transport's receive step checks). */
+  lookup(ifname: string): InstanceLookup {
+    return (vrid, family) => this.byKey.get(key(ifname, family, vrid))?.spec.expectations;
+  }
+
+  /** The instance that receives adverts for (ifname, family, VRID), if any. */
+  instanceFor(ifname: string, family: Family, vrid: number): string | null {
+    return this.byKey.get(key(ifname, family, vrid))?.spec.router.name ?? null;
+  }
+
+  /** The (interface, family) pairs the instances send and receive on. */
+  endpoints(): Array<{ ifname: string; family: Family }> {
+    const seen = new Map<string, { ifname: string; family: Family }>();
+    for (const i of this.insts.values()) seen.set(`${i.spec.rxInterface}/${i.spec.router.family}`, { ifname: i.spec.rxInterface, family: i.spec.router.family });
+    return [...seen.values()];
+  }
+
+  private inst(name: string): Instance {
+    const i = this.insts.get(name);
+    if (!i) throw new TypeError(`no instance ${name}`);
+    return i;
+  }
+
+  private add(spec: InstanceSpec): Instance {
+    const k = key(spec.rxInterface, spec.router.family, spec.router.vrid);
+    if (this.byKey.has(k)) throw new TypeError(`instances ${this.byKey.get(k)?.spec.router.name} and ${spec.router.name} both use VRID ${spec.router.vrid} for IPv${spec.router.family} on ${spec.rxInterface}`);
+    const inst: Instance = {
+      spec, router: new VirtualRouter(spec.router), trackers: this.trackers.forInstance(spec), applied: trackerImpact([]), counters: emptyInstanceCounters(),
+      group: null, announcer: new Announcer(spec.announce), warned: new Set(), last: null, wanted: false,
+    };
+    this.insts.set(spec.router.name, inst);
+    this.byKey.set(k, inst);
+    return inst;
+  }
+
+  private remove(inst: Instance): void {
+    this.insts.delete(inst.spec.router.name);
+    this.byKey.delete(key(inst.spec.rxInterface, inst.spec.router.family, inst.spec.router.vrid));
+  }
+
+  private buildGroups(): void {
+    for (const g of this.groups) g.dispose();
+    for (const i of this.insts.values()) i.group = null;
+    this.groups = [];
+    for (const g of this.spec.syncGroups) {
+      const members = g.members.map((m) => this.inst(m));
+      if (members.length === 0) continue;
+      const group = new SyncGroup(g.name, members.map((m) => m.router));
+      group.adopt();
+      for (const m of members) m.group = group;
+      this.groups.push(group);
+    }
+  }
+
+  /** The earliest time (ms) `timer` must be called, or null. */
+  nextDeadline(): number | null {
+    let at: number | null = null;
+    const consider = (t: number | null): void => {
+      if (t !== null && (at === null || t < at)) at = t;
+    };
+    for (const i of this.insts.values()) {
+      consider(i.router.nextDeadline());
+      consider(i.announcer.nextDeadline());
+    }
+    if (this.started && !this.stopped) consider(this.trackers.nextScriptAt());
+    return at;
+  }
+
+  /** Starts every instance (Initialize, RFC 9568 §6.4.1) once its trackers allow, and the scripts. */
+  start(now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    if (this.started) return out;
+    this.started = true;
+    for (const i of this.insts.values()) this.startInstance(i, now, out);
+    out.push(...this.trackers.startDue(now));
+    return out;
+  }
+
+  /** Starts one instance (the simulator's per-router start-up). */
+  startup(name: string, now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    this.started = true;
+    this.startInstance(this.inst(name), now, out);
+    return out;
+  }
+
+  private startInstance(i: Instance, now: number, out: NodeAction[]): void {
+    i.wanted = true;
+    if (i.router.state !== 'INIT') return;
+    const impact = trackerImpact(i.trackers.views);
+    // keepalived keeps an instance in its initial state until every weight-0 tracker has reported.
+    if (impact.pending) return;
+    this.applyImpact(i, impact, now, out);
+    this.perform(i, i.router.startup(now), now, out);
+  }
+
+  private applyImpact(i: Instance, impact: TrackerImpact, now: number, out: NodeAction[]): void {
+    if (sameImpact(i.applied, impact)) return;
+    i.applied = impact;
+    this.perform(i, i.router.setTracking(now, { priorityDelta: impact.priorityDelta, fault: impact.fault, reason: impact.faultReasons.join('; ') }), now, out);
+  }
+
+  /** Re-evaluates every instance's trackers: impacts take effect at once; pending instances start. */
+  private refresh(now: number, out: NodeAction[]): void {
+    for (const i of this.insts.values()) {
+      const impact = trackerImpact(i.trackers.views);
+      if (i.router.state === 'INIT') {
+        if (i.wanted && !this.stopped) this.startInstance(i, now, out);
+      } else {
+        this.applyImpact(i, impact, now, out);
+      }
+    }
+  }
+
+  /** Timers: adverts and takeovers, due announcements, due scripts. Calls before a deadline do nothing. */
+  timer(now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    for (const i of this.insts.values()) {
+      const d = i.router.nextDeadline();
+      if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
+    }
+    for (const i of this.insts.values()) {
+      for (const addresses of i.announcer.due(now)) out.push(this.announceAction(i, addresses));
+    }
+    if (this.started && !this.stopped) out.push(...this.trackers.startDue(now));
+    return out;
+  }
+
+  /**
+   * A packet arrived on `ifname` from `src`, with the receive step's verdict (lib/packet/receive.ts, with
+   * `lookup(ifname)`). Valid adverts go to their instance (unicast peers checked); drops are counted on
+   * the instance of their VRID when one claims it, else as unclaimed. Never throws for bad input.
+   */
+  receive(ifname: string, family: Family, src: string | null, rx: ReceiveResult, now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    const inst = rx.advert ? this.byKey.get(key(ifname, family, rx.advert.vrid)) : undefined;
+    const drop = (reason: InstanceDropReason): NodeAction[] => {
+      if (inst) countDrop(inst.counters, reason);
+      else this.unclaimed[reason] = (this.unclaimed[reason] ?? 0) + 1;
+      out.push(event({ kind: 'advert-dropped', data: { instance: inst?.spec.router.name ?? null, ifname, family, reason, src } }));
+      return out;
+    };
+    if (!rx.valid || rx.advert === null || src === null) return drop(rx.reason ?? 'BAD_IP_HEADER');
+    if (!inst) return drop('VRID_NOT_CONFIGURED');
+    let peer: string;
+    try {
+      peer = canonicalAddress(src);
+    } catch {
+      return drop('BAD_IP_HEADER');
+    }
+    if (inst.spec.unicastPeers.length > 0 && !inst.spec.unicastPeers.includes(peer)) return drop('UNICAST_PEER_UNKNOWN');
+    countWarnings(inst.counters, rx.warnings);
+    for (const cause of rx.warnings) {
+      const k = `${peer} ${cause}`;
+      if (inst.warned.has(k)) continue;
+      inst.warned.add(k);
+      const message = `instance ${inst.spec.router.name}: peer ${peer}: ${WARNING_TEXT[cause]}`;
+      out.push(event({ kind: 'warning', data: { instance: inst.spec.router.name, peer, cause, message } }));
+    }
+    inst.counters.advertsReceived++;
+    if (rx.advert.priority === 0) inst.counters.priorityZeroReceived++;
+    this.perform(inst, inst.router.receive(rx.advert, { src: peer }, now), now, out);
+    return out;
+  }
+
+  /** The links as they are now (see NodeTrackers.setLinks); tracker changes take effect at once. */
+  setLinks(links: readonly LinkState[], now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    for (const line of this.trackers.setLinks(links)) out.push({ type: 'log', level: 'info', message: line });
+    this.refresh(now, out);
+    return out;
+  }
+
+  /** A `run-script` ended with `outcome` at `now`. */
+  scriptResult(script: string, outcome: ScriptOutcome, now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    const state = this.trackers.scriptResult(script, outcome, now);
+    if (state !== null) out.push({ type: 'log', level: 'info', message: `vrrp_script ${script}: ${state} (${outcome})` });
+    this.refresh(now, out);
+    if (!this.stopped) out.push(...this.trackers.startDue(now));
+    return out;
+  }
+
+  /** The content of tracked file `name` (null when unreadable). */
+  fileText(name: string, text: string | null, now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    if (this.trackers.fileText(name, text)) {
+      out.push({ type: 'log', level: 'info', message: `track_file ${name}: ${text === null ? 'unreadable' : `reads ${JSON.stringify(text.trim().slice(0, 32))}`}` });
+      this.refresh(now, out);
+    }
+    return out;
+  }
+
+  /** Overrides the tracker impact of one instance (library and simulator use; trackers are bypassed). */
+  setTracking(name: string, impact: { priorityDelta: number; fault: boolean; reason?: string }, now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    const i = this.inst(name);
+    this.perform(i, i.router.setTracking(now, impact), now, out);
+    return out;
+  }
+
+  /** Calls `fn` on instance `name`'s router and performs its actions (sync group included). */
+  call(name: string, fn: (router: VirtualRouter, now: number) => Action[], now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    const i = this.inst(name);
+    this.perform(i, fn(i.router, now), now, out);
+    return out;
+  }
+
+  /**
+   * A MASTER instance on `ifname` lost what the OS held for it (interface re-created, MAC changed): adds its
+   * VIPs back and announces them afresh, as on entering MASTER. `macOnly`: the VIPs are still there.
+   */
+  reinstate(ifname: string, now: number, macOnly = false): NodeAction[] {
+    const out: NodeAction[] = [];
+    for (const i of this.insts.values()) {
+      if (i.router.state !== 'MASTER') continue;
+      const devs = new Set([i.spec.interface, i.spec.announceDev, ...i.spec.vips.map((v) => v.dev)]);
+      if (!devs.has(ifname) || (macOnly && i.spec.announceMac !== undefined)) continue;
+      const vips = [...i.router.config.virtualAddresses];
+      this.perform(i, macOnly ? [{ type: 'announce', addresses: vips }] : [{ type: 'add-vips', addresses: vips }, { type: 'announce', addresses: [...vips] }], now, out);
+    }
+    return out;
+  }
+
+  /** Shutdown: every MASTER sends priority 0 and releases its VIPs; every instance returns to INIT. */
+  shutdown(now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    this.stopped = true;
+    for (const i of this.insts.values()) {
+      i.wanted = false;
+      this.perform(i, i.router.shutdown(now), now, out);
+    }
+    return out;
+  }
+
+  /** Drops instance `name` without a word (the simulator's crash): no priority 0, no VIP removal. */
+  crash(name: string): void {
+    const i = this.inst(name);
+    i.group?.dispose();
+    this.remove(i);
+  }
+
+  /**
+   * Reload: diffs `spec` against the running one by instance name. Unchanged instances keep state, timers
+   * and VIPs; changed ones are reconfigured in place (VRID, family, version, interface or source changed:
+   * stopped and started anew); removed ones stop cleanly (priority 0, VIPs removed); added ones start.
+   * Trackers whose definition is unchanged keep their state. @throws as the constructor, before any change.
+   */
+  apply(spec: NodeSpec, now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    // Validate everything first: a bad spec must leave the running node untouched.
+    for (const s of spec.instances) new VirtualRouter(s.router);
+    const names = new Set(spec.instances.map((s) => s.router.name));
+    for (const g of spec.syncGroups) for (const m of g.members) if (!names.has(m)) throw new TypeError(`sync group ${g.name}: no instance ${m}`);
+    for (const i of [...this.insts.values()]) {
+      if (names.has(i.spec.router.name)) continue;
+      this.perform(i, i.router.shutdown(now), now, out);
+      i.announcer.cancel();
+      this.remove(i);
+      out.push({ type: 'log', level: 'info', message: `reload: instance ${i.spec.router.name} removed` });
+    }
+    for (const g of this.groups) g.dispose();
+    this.groups = [];
+    this.spec = spec;
+    this.trackers = new NodeTrackers(spec, this.trackers);
+    const fresh: Instance[] = [];
+    for (const s of spec.instances) {
+      const old = this.insts.get(s.router.name);
+      if (!old) {
+        fresh.push(this.add(s));
+        out.push({ type: 'log', level: 'info', message: `reload: instance ${s.router.name} added` });
+        continue;
+      }
+      const d = diffInstance(old.spec, s);
+      old.trackers = this.trackers.forInstance(s);
+      if (d.kind === 'same') {
+        old.spec = s;
+        continue;
+      }
+      if (d.kind === 'replace') {
+        this.perform(old, old.router.shutdown(now), now, out);
+        old.announcer.cancel();
+        this.remove(old);
+        fresh.push(this.add(s));
+      } else {
+        this.reconfigure(old, s, now, out);
+      }
+      out.push({ type: 'log', level: 'info', message: `reload: instance ${s.router.name} ${d.kind === 'replace' ? 'restarted' : 'reconfigured'} (${d.changes.join(', ')})` });
+    }
+    // The node's order is the configuration's order.
+    const order = spec.instances.map((s) => this.inst(s.router.name));
+    this.insts.clear();
+    for (const i of order) this.insts.set(i.spec.router.name, i);
+    this.buildGroups();
+    // A fault another member imposed ends with its group (or when the new group has no faulty member).
+    for (const i of this.insts.values()) {
+      const held = i.group?.members.some((m) => m.faults.own) ?? false;
+      if (i.router.faults.group && !held) this.perform(i, i.router.setGroupFault(now, false), now, out);
+    }
+    if (this.started && !this.stopped) for (const i of fresh) this.startInstance(i, now, out);
+    this.refresh(now, out);
+    return out;
+  }
+
+  private reconfigure(i: Instance, s: InstanceSpec, now: number, out: NodeAction[]): void {
+    const was = i.spec;
+    i.spec = s;
+    i.announcer.configure(s.announce);
+    const actions = i.router.reconfigure(now, s.router);
+    this.perform(i, actions, now, out);
+    if (i.router.state !== 'MASTER') return;
+    // VIPs outside the advert (virtual_ipaddress_excluded, or a device change) follow the new list.
+    const cidrs = (l: VipSpec[]): Set<string> => new Set(l.map((v) => `${v.dev} ${v.cidr}`));
+    const before = cidrs(this.vipsFor(was, was.router.virtualAddresses));
+    const after = cidrs(this.vipsFor(s, s.router.virtualAddresses));
+    const gone = this.vipsFor(was, was.router.virtualAddresses).filter((v) => !after.has(`${v.dev} ${v.cidr}`));
+    const added = this.vipsFor(s, s.router.virtualAddresses).filter((v) => !before.has(`${v.dev} ${v.cidr}`));
+    if (gone.length > 0) out.push({ type: 'remove-vips', instance: s.router.name, vips: gone });
+    if (added.length > 0) out.push({ type: 'add-vips', instance: s.router.name, vips: added });
+  }
+
+  /** The platform VIPs of router addresses `addresses`; the whole list brings the excluded ones too. */
+  private vipsFor(spec: InstanceSpec, addresses: readonly string[]): VipSpec[] {
+    const wanted = new Set(addresses.map(canonicalAddress));
+    const all = wanted.size >= new Set(spec.router.virtualAddresses.map(canonicalAddress)).size;
+    const inAdvert = new Set(spec.router.virtualAddresses.map(canonicalAddress));
+    return spec.vips.filter((v) => {
+      const a = canonicalAddress(v.cidr.split('/')[0]);
+      return inAdvert.has(a) ? wanted.has(a) : all;
+    });
+  }
+
+  private announceAction(i: Instance, addresses: readonly string[]): NodeAction {
+    const cidrs = this.vipsFor(i.spec, addresses).filter((v) => v.dev === i.spec.announceDev || v.dev === i.spec.interface).map((v) => v.cidr);
+    const a: NodeAction = { type: 'announce', instance: i.spec.router.name, dev: i.spec.announceDev, addresses: cidrs };
+    if (i.spec.announceMac !== undefined) a.mac = i.spec.announceMac;
+    return a;
+  }
+
+  /** Performs a router's actions (and its sync group's reaction) into `out`. */
+  private perform(i: Instance, actions: readonly Action[], now: number, out: NodeAction[]): void {
+    this.translate(i, actions, now, out);
+    const g = i.group;
+    if (!g) return;
+    const before = g.state;
+    for (const extra of g.process(now, i.router, actions)) {
+      const m = [...this.insts.values()].find((x) => x.router === extra.router);
+      if (m) this.translate(m, extra.actions, now, out);
+    }
+    if (g.state !== before) {
+      const commands = this.spec.syncGroups.find((x) => x.name === g.name)?.notify ?? {};
+      out.push({ type: 'notify', kind: 'GROUP', name: g.name, state: g.state, priority: i.router.priority, commands });
+    }
+  }
+
+  private translate(i: Instance, actions: readonly Action[], now: number, out: NodeAction[]): void {
+    this.observer?.(i.spec.router.name, actions);
+    const name = i.spec.router.name;
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send-advert': {
+          const { router: r } = i.spec;
+          i.counters.advertsSent++;
+          if (a.advert.priority === 0) i.counters.priorityZeroSent++;
+          for (const dst of i.spec.destinations) {
+            const bytes = encode(a.advert, undefined, 0, { src: i.router.config.primaryAddress, dst, checksum: i.spec.checksum });
+            out.push({ type: 'transmit', instance: name, ifname: i.spec.rxInterface, family: r.family, src: i.router.config.primaryAddress, dst, bytes, priority: a.advert.priority });
+          }
+          break;
+        }
+        case 'add-vips':
+          out.push({ type: 'add-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
+          break;
+        case 'remove-vips':
+          i.announcer.cancel();
+          out.push({ type: 'remove-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
+          break;
+        case 'announce':
+          for (const addresses of i.announcer.entered(now, a.addresses)) out.push(this.announceAction(i, addresses));
+          break;
+        case 'state-change':
+          if (a.to === 'MASTER') i.counters.becomeMaster++;
+          if (a.from === 'MASTER') i.counters.releaseMaster++;
+          if (a.to !== 'MASTER') i.announcer.cancel();
+          i.last = { from: a.from, to: a.to, reason: a.reason, atMs: now };
+          out.push(event({ kind: 'state-change', data: { instance: name, from: a.from, to: a.to, reason: a.reason, priority: i.router.priority, ...(a.detail ? { detail: a.detail } : {}) } }));
+          out.push({ type: 'notify', kind: 'INSTANCE', name, state: a.to, priority: i.router.priority, commands: i.spec.notify });
+          break;
+        case 'priority-change':
+          out.push(event({ kind: 'priority-change', data: { instance: name, from: a.from, to: a.to } }));
+          break;
+        case 'drop':
+          countDrop(i.counters, a.reason);
+          out.push(event({ kind: 'advert-dropped', data: { instance: name, ifname: i.spec.rxInterface, family: i.spec.router.family, reason: a.reason, src: null } }));
+          break;
+        default: {
+          const never: never = a;
+          throw new TypeError(`unknown action ${JSON.stringify(never)}`);
+        }
+      }
+    }
+  }
+
+  /** A snapshot of every instance (copies: it does not change as the node runs on). */
+  status(): NodeStatus {
+    return {
+      instances: [...this.insts.values()].map((i): InstanceStatus => ({
+        name: i.spec.router.name,
+        state: i.router.state,
+        vrid: i.spec.router.vrid,
+        family: i.spec.router.family,
+        version: i.spec.router.version,
+        interface: i.spec.interface,
+        priority: { base: i.spec.router.priority, effective: i.router.priority },
+        master: i.router.masterAddress,
+        source: i.router.config.primaryAddress,
+        vips: i.spec.vips.map((v) => v.cidr),
+        syncGroup: i.group?.name ?? null,
+        trackers: i.trackers.status(),
+        counters: copyInstanceCounters(i.counters),
+        lastTransition: i.last ? { ...i.last } : null,
+      })),
+      syncGroups: this.groups.map((g) => ({ name: g.name, state: g.state, members: g.members.map((m) => m.config.name) })),
+      unclaimed: { ...this.unclaimed },
+    };
+  }
+}
+
+function event(e: NodeEvent): NodeAction {
+  return { type: 'event', event: e };
+}

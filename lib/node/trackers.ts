@@ -1,0 +1,160 @@
+/**
+ * The trackers of one host (lib/track, pure) and what feeds them: script results, link states and file
+ * contents reported by the shell, and the script schedule (which script is due when). Shared trackers,
+ * per-instance views with their own weights (keepalived.conf(5) track_script / track_interface /
+ * track_file). Reload keeps the state of every tracker whose definition did not change.
+ */
+import { FileTracker, InterfaceTracker, ScriptOutcome, ScriptTracker, Tracker } from '../track';
+import type { FileSpec, InstanceSpec, NodeSpec, ScriptSpec } from './spec';
+import type { NodeAction, TrackerStatus } from './types';
+
+/** The state of one link as the shell reports it: up (admin up and carrier) and its addresses (canonical). */
+export interface LinkState {
+  ifname: string;
+  up: boolean;
+  addresses: readonly string[];
+}
+
+/** One instance's tracker views, and what status shows of each. */
+export interface InstanceTrackers {
+  views: Tracker[];
+  status(): TrackerStatus[];
+}
+
+function same<T>(a: T, b: T): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** All trackers of a node. */
+export class NodeTrackers {
+  private readonly scripts = new Map<string, { spec: ScriptSpec; tracker: ScriptTracker }>();
+  private readonly files = new Map<string, { spec: FileSpec; tracker: FileTracker }>();
+  private readonly links = new Map<string, InterfaceTracker>();
+  /** `${ifname} ${address}` -> tracker of a source address that must stay on its interface. */
+  private readonly sources = new Map<string, { ifname: string; address: string; tracker: InterfaceTracker }>();
+  /** Scripts some instance tracks (keepalived runs no other). */
+  private readonly used = new Set<string>();
+  private lastLinks: readonly LinkState[] | null = null;
+
+  /** Builds the trackers of `spec`, taking over the state of `previous`'s unchanged ones (reload). */
+  constructor(spec: NodeSpec, previous?: NodeTrackers) {
+    for (const s of spec.scripts) {
+      const old = previous?.scripts.get(s.name);
+      const tracker = old && same(old.spec, s) ? old.tracker : new ScriptTracker({
+        name: s.name, intervalMs: s.intervalMs, timeoutMs: s.timeoutMs, weight: s.weight, reverse: s.reverse, rise: s.rise, fall: s.fall, initFail: s.initFail,
+      });
+      this.scripts.set(s.name, { spec: s, tracker });
+    }
+    for (const f of spec.files) {
+      const old = previous?.files.get(f.name);
+      const tracker = old && same(old.spec, f) ? old.tracker : new FileTracker({ name: f.name, weight: f.weight, reverse: f.reverse });
+      this.files.set(f.name, { spec: f, tracker });
+    }
+    for (const inst of spec.instances) {
+      for (const r of inst.trackScripts) if (this.scripts.has(r.name)) this.used.add(r.name);
+      for (const r of inst.trackInterfaces) this.link(r.name, previous);
+      if (inst.trackSource !== undefined) this.source(inst.interface, inst.trackSource, previous);
+    }
+    if (previous?.lastLinks) this.setLinks(previous.lastLinks);
+  }
+
+  private link(ifname: string, previous?: NodeTrackers): InterfaceTracker {
+    let t = this.links.get(ifname);
+    if (!t) this.links.set(ifname, (t = previous?.links.get(ifname) ?? new InterfaceTracker({ ifname, weight: 0 })));
+    return t;
+  }
+
+  private source(ifname: string, address: string, previous?: NodeTrackers): InterfaceTracker {
+    const key = `${ifname} ${address}`;
+    let s = this.sources.get(key);
+    if (!s) this.sources.set(key, (s = previous?.sources.get(key) ?? { ifname, address, tracker: new InterfaceTracker({ ifname: key, weight: 0 }) }));
+    return s.tracker;
+  }
+
+  /** The views of one instance (its own interface, its source address, then track_* in config order). */
+  forInstance(inst: InstanceSpec): InstanceTrackers {
+    const views: Tracker[] = [];
+    const kinds: TrackerStatus['kind'][] = [];
+    const add = (t: Tracker, kind: TrackerStatus['kind']): void => {
+      views.push(t);
+      kinds.push(kind);
+    };
+    for (const r of inst.trackInterfaces) add(this.link(r.name).forInstance({ weight: r.weight, reverse: r.reverse }), 'interface');
+    if (inst.trackSource !== undefined) add(this.source(inst.interface, inst.trackSource).forInstance({ weight: 0 }), 'source');
+    for (const r of inst.trackScripts) {
+      const s = this.scripts.get(r.name);
+      if (s) add(s.tracker.forInstance({ weight: r.weight, reverse: r.reverse }), 'script');
+    }
+    for (const r of inst.trackFiles) {
+      const f = this.files.get(r.name);
+      if (f) add(f.tracker.forInstance({ weight: r.weight, reverse: r.reverse }), 'file');
+    }
+    return {
+      views,
+      status: () => views.map((v, i) => {
+        const c = v.contribution();
+        return { kind: kinds[i], name: v.name, weight: v.weight, reverse: v.reverse, detail: c.detail, delta: c.delta, fault: c.fault };
+      }),
+    };
+  }
+
+  /** The file trackers' paths, for the shell that reads them. */
+  filePaths(): Array<{ name: string; path: string }> {
+    return [...this.files.values()].map((f) => ({ name: f.spec.name, path: f.spec.path }));
+  }
+
+  /** Earliest time (ms) a tracked script that is not running is due, or null. */
+  nextScriptAt(): number | null {
+    let at: number | null = null;
+    for (const name of this.used) {
+      const t = this.scripts.get(name)?.tracker;
+      if (t && !t.running() && (at === null || t.nextRunAt() < at)) at = t.nextRunAt();
+    }
+    return at;
+  }
+
+  /** Starts every due script: one `run-script` action each. */
+  startDue(now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    for (const name of this.used) {
+      const s = this.scripts.get(name);
+      if (!s || !s.tracker.due(now)) continue;
+      s.tracker.started(now);
+      out.push({ type: 'run-script', script: name, command: s.spec.command, timeoutMs: s.spec.timeoutMs, ...(s.spec.user ? { user: s.spec.user } : {}), ...(s.spec.group ? { group: s.spec.group } : {}) });
+    }
+    return out;
+  }
+
+  /** A script run ended; returns the tracker's new state when it changed, else null. */
+  scriptResult(name: string, outcome: ScriptOutcome, now: number): string | null {
+    const t = this.scripts.get(name)?.tracker;
+    if (!t) return null;
+    return t.result(outcome, now) ? t.status() : null;
+  }
+
+  /** The content of a tracked file (null: unreadable); true when the tracker changed. */
+  fileText(name: string, text: string | null): boolean {
+    return this.files.get(name)?.tracker.updateText(text) ?? false;
+  }
+
+  /**
+   * The links as they are now (every link of the host, or at least every tracked one): a tracked link
+   * not listed is down, a source address not listed on its link is gone. Returns one line per change.
+   */
+  setLinks(links: readonly LinkState[]): string[] {
+    this.lastLinks = links;
+    const byName = new Map(links.map((l) => [l.ifname, l]));
+    const changes: string[] = [];
+    for (const [ifname, t] of this.links) {
+      const up = byName.get(ifname)?.up ?? false;
+      const first = t.status() === 'init';
+      if (t.linkChanged(up) && !(first && up)) changes.push(`track_interface ${ifname}: ${up ? 'up' : 'down'}`);
+    }
+    for (const s of this.sources.values()) {
+      const present = byName.get(s.ifname)?.addresses.includes(s.address) ?? false;
+      const first = s.tracker.status() === 'init';
+      if (s.tracker.linkChanged(present) && !(first && present)) changes.push(`source address ${s.address} ${present ? 'is back on' : 'is gone from'} ${s.ifname}`);
+    }
+    return changes;
+  }
+}
