@@ -1,13 +1,14 @@
 /**
- * Platform on Linux through iproute2 (`ip addr`), acting in whatever network namespace the process runs
- * in, and libpcap for the announcements (in a child process per interface: see ForkedSender). Needs
- * CAP_NET_ADMIN (addresses) and CAP_NET_RAW (announce).
+ * Platform on Linux through rtnetlink (see netlink.ts: a link cache fed by the kernel's notifications,
+ * requests for the changes), acting in whatever network namespace the process runs in, and libpcap for
+ * the announcements (in a child process per interface: see ForkedSender). Spawns no process. Needs
+ * CAP_NET_ADMIN (addresses, vmacs) and CAP_NET_RAW (announce).
  */
-import { execFile } from 'node:child_process';
 import { buildGratuitousArp } from '../packet/arp';
 import { buildUnsolicitedNa } from '../packet/ndisc';
 import { ForkedSender } from '../transport/forked-sender';
-import { InterfaceAddress, Platform, splitCidr, VmacResult } from './types';
+import { Rtnetlink } from './netlink';
+import { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResult } from './types';
 import { createVmac, removeVmac } from './vmac';
 
 /** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
@@ -19,115 +20,69 @@ export interface FrameSender {
 
 /** Options of `LinuxPlatform`. */
 export interface LinuxPlatformOptions {
-  /** Path or name of the iproute2 binary; default "ip". */
-  ipCommand?: string;
   /** Opens a frame sender on an interface; default a ForkedSender (libpcap in a child process). */
   openSender?: (ifname: string) => FrameSender;
-  /** Timeout of one `ip` run in milliseconds; default 5000. */
+  /** Timeout of one rtnetlink request in milliseconds; default 5000. */
   timeoutMs?: number;
+  /** Root of the sysctl tree the vmacs write; default "/proc/sys". */
+  sysctlRoot?: string;
 }
 
-interface IpAddrJson {
-  ifname: string;
-  /** Link-layer address. */
-  address?: string;
-  addr_info?: { family: string; local: string; prefixlen: number; scope: string }[];
-}
-
-/** Result of one `ip` run. */
-interface IpRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `ip addr add` of an address that is already there (older iproute2: EEXIST text; newer: extack message). */
-const EXISTS = /File exists|address already assigned/i;
-/** `ip addr del` of an address that is not there (EADDRNOTAVAIL text, or the extack message). */
-const ABSENT = /Cannot assign requested address|address not found/i;
-
-/** Linux implementation of `Platform` (see the module comment). */
+/** Linux implementation of `Platform` (see the module comment). The constructor does no I/O. */
 export class LinuxPlatform implements Platform {
-  private readonly ipCommand: string;
   private readonly openSender: (ifname: string) => FrameSender;
-  private readonly timeoutMs: number;
+  private readonly sysctlRoot?: string;
   private readonly senders = new Map<string, FrameSender>();
+  /** rtnetlink sockets, opened on first use. */
+  private readonly netlink: Rtnetlink;
 
   constructor(opts: LinuxPlatformOptions = {}) {
-    this.ipCommand = opts.ipCommand ?? 'ip';
     this.openSender = opts.openSender ?? ((ifname) => new ForkedSender(ifname));
-    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.sysctlRoot = opts.sysctlRoot;
+    this.netlink = new Rtnetlink({ timeoutMs: opts.timeoutMs });
   }
 
-  private run(args: string[]): Promise<IpRun> {
-    return new Promise((resolve, reject) => {
-      execFile(this.ipCommand, args, { timeout: this.timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') {
-          reject(new Error(`${this.ipCommand} ${args.join(' ')}: ${err.message}`));
-          return;
-        }
-        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-      });
-    });
+  /** Every link and its addresses, from the cache (a dump the first time). */
+  links(): Promise<LinkInfo[]> {
+    return this.netlink.links();
   }
 
-  private failure(args: string[], r: IpRun): Error {
-    return new Error(`${this.ipCommand} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  /** Link and address changes from RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV6_IFADDR, coalesced. */
+  watchLinks(listener: (links: LinkInfo[]) => void): Promise<Unsubscribe> {
+    return this.netlink.watch(listener);
   }
 
-  /** `ip addr add CIDR dev IF` (IPv6 with `nodad`: a VIP must be usable at once, as keepalived does). */
-  async addVip(ifname: string, cidr: string): Promise<boolean> {
+  /**
+   * RTM_NEWADDR of CIDR on IF (IPv6 with IFA_F_NODAD: a VIP must be usable at once, as keepalived does).
+   * False when it was there (EEXIST). @throws Error naming interface and address otherwise.
+   */
+  addVip(ifname: string, cidr: string): Promise<boolean> {
     const { address, prefixLength, family } = splitCidr(cidr);
-    const args = ['addr', 'add', `${address}/${prefixLength}`, 'dev', ifname];
-    if (family === 6) args.push('nodad');
-    const r = await this.run(args);
-    if (r.code === 0) return true;
-    if (EXISTS.test(r.stderr)) return false;
-    throw this.failure(args, r);
+    return this.netlink.addAddress(ifname, family, address, prefixLength);
   }
 
-  /** `ip addr del CIDR dev IF`. */
-  async removeVip(ifname: string, cidr: string): Promise<boolean> {
-    const { address, prefixLength } = splitCidr(cidr);
-    const args = ['addr', 'del', `${address}/${prefixLength}`, 'dev', ifname];
-    const r = await this.run(args);
-    if (r.code === 0) return true;
-    if (ABSENT.test(r.stderr)) return false;
-    throw this.failure(args, r);
+  /** RTM_DELADDR of CIDR on IF; false when it was not there (EADDRNOTAVAIL). */
+  removeVip(ifname: string, cidr: string): Promise<boolean> {
+    const { address, prefixLength, family } = splitCidr(cidr);
+    return this.netlink.removeAddress(ifname, family, address, prefixLength);
   }
 
-  /** `ip -j addr show dev IF`, IPv4 and IPv6 addresses only. */
+  /** The IPv4 and IPv6 addresses of `ifname` from the cache. @throws Error when there is no such interface. */
   async listAddresses(ifname: string): Promise<InterfaceAddress[]> {
-    return (await this.showLink(ifname)).addresses;
-  }
-
-  /** `ip -j addr show dev IF`: the link-layer address and the IPv4 and IPv6 addresses. */
-  private async showLink(ifname: string): Promise<{ mac?: string; addresses: InterfaceAddress[] }> {
-    const args = ['-j', 'addr', 'show', 'dev', ifname];
-    const r = await this.run(args);
-    if (r.code !== 0) throw this.failure(args, r);
-    const links = JSON.parse(r.stdout) as IpAddrJson[];
-    const addresses: InterfaceAddress[] = [];
-    for (const link of links) {
-      for (const a of link.addr_info ?? []) {
-        if (a.family !== 'inet' && a.family !== 'inet6') continue;
-        const family = a.family === 'inet' ? 4 : 6;
-        addresses.push({ family, address: a.local, prefixLength: a.prefixlen, cidr: `${a.local}/${a.prefixlen}`, scope: a.scope });
-      }
-    }
-    return { mac: links[0]?.address, addresses };
+    return this.netlink.info(await this.netlink.link(ifname)).addresses;
   }
 
   /**
    * Sends a gratuitous ARP (request form, RFC 5227 §3) per IPv4 address and an unsolicited NA from the
-   * interface's link-local address per IPv6 address, from `mac` or else the interface's MAC as it is now
-   * (one `ip -j addr show` run finds both). @throws Error when an IPv6 address is to be announced and the
-   * interface has no link-local address, the interface has no MAC, or the frame cannot be sent.
+   * interface's first link-local address per IPv6 address, from `mac` or else the interface's MAC as the
+   * link cache has it now (kept from RTM_NEWLINK notifications: no round trip, no process).
+   * @throws Error when the interface is unknown, has no MAC, an IPv6 address is to be announced and it has
+   * no link-local address, or the frame cannot be sent.
    */
   async announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number> {
     const targets = addresses.map((a) => splitCidr(a));
     const needsIpv6 = targets.some((t) => t.family === 6);
-    const link = mac === undefined || needsIpv6 ? await this.showLink(ifname) : undefined;
+    const link = mac === undefined || needsIpv6 ? this.netlink.info(await this.netlink.link(ifname)) : undefined;
     const srcMac = mac ?? link?.mac;
     if (srcMac === undefined) throw new Error(`${ifname} has no link-layer address to announce from`);
     let linkLocal: string | undefined;
@@ -152,20 +107,20 @@ export class LinuxPlatform implements Platform {
     return targets.length;
   }
 
-  /** `use_vmac`: a private-mode macvlan through iproute2 (see vmac.ts). */
+  /** `use_vmac`: a private-mode macvlan through rtnetlink (see vmac.ts). */
   createVmac(base: string, name: string, mac: string, family: 4 | 6): Promise<VmacResult> {
-    return createVmac(base, name, mac, family, { ipCommand: this.ipCommand, timeoutMs: this.timeoutMs });
+    return createVmac(base, name, mac, family, { netlink: this.netlink, sysctlRoot: this.sysctlRoot });
   }
 
-  /** `ip link del dev NAME`; false when there was no such interface. */
+  /** RTM_DELLINK of `name`; false when there was no such interface. */
   removeVmac(name: string): Promise<boolean> {
-    return removeVmac(name, { ipCommand: this.ipCommand, timeoutMs: this.timeoutMs });
+    return removeVmac(name, { netlink: this.netlink, sysctlRoot: this.sysctlRoot });
   }
 
-  /** Closes the frame senders; resolves once their child processes have exited. */
+  /** Closes the rtnetlink sockets and the frame senders; resolves once the senders' children have exited. */
   async close(): Promise<void> {
     const senders = [...this.senders.values()];
     this.senders.clear();
-    await Promise.all(senders.map((s) => s.close()));
+    await Promise.all([this.netlink.close(), ...senders.map((s) => s.close())]);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * keepalived's `use_vmac` (RFC 9568 §7.3 virtual MAC) on Linux: a macvlan interface on the instance's
- * interface carrying 00:00:5e:00:01:VRID (IPv6 00:00:5e:00:02:VRID), through iproute2 and /proc/sys, in
- * whatever network namespace the process runs in.
+ * interface carrying 00:00:5e:00:01:VRID (IPv6 00:00:5e:00:02:VRID), through rtnetlink (netlink.ts) and
+ * /proc/sys, in whatever network namespace the process runs in. No process is spawned.
  *
  * Mode private, as keepalived: a multicast frame arriving on the base interface whose source MAC is the MAC
  * of one of our macvlans (the peer's adverts come from the same virtual MAC) is handed to that macvlan
@@ -28,48 +28,27 @@
  * keepalived's `disable_local_igmp` relies on. Known gap: an IPv6 vmac still sends MLD reports (ff02::12
  * and the solicited-node group of its link-local); keepalived drops those with nftables rules.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { MACVLAN_MODE_PRIVATE, Rtnetlink } from './netlink';
 import type { VmacResult } from './types';
 
 /** Options of the vmac functions. */
 export interface VmacOptions {
-  /** Path or name of the iproute2 binary; default "ip". */
-  ipCommand?: string;
-  /** Timeout of one `ip` run in milliseconds; default 5000. */
-  timeoutMs?: number;
+  /** The rtnetlink client to use (LinuxPlatform passes its own); default a new one, closed afterwards. */
+  netlink?: Rtnetlink;
   /** Root of the sysctl tree; default "/proc/sys" (per network namespace of the calling process). */
   sysctlRoot?: string;
 }
 
-interface IpLinkDetail {
-  ifname: string;
-  address?: string;
-  link?: string;
-  linkinfo?: { info_kind?: string; info_data?: { mode?: string } };
-}
-
-function ipRun(args: string[], opts: VmacOptions): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cmd = opts.ipCommand ?? 'ip';
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: opts.timeoutMs ?? 5000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}`));
-      else resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function ipOk(args: string[], opts: VmacOptions): Promise<string> {
-  const r = await ipRun(args, opts);
-  if (r.code !== 0) throw new Error(`${opts.ipCommand ?? 'ip'} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-/** `ip -j -d link show dev NAME`, or null when there is no such interface. */
-async function linkDetail(name: string, opts: VmacOptions): Promise<IpLinkDetail | null> {
-  const r = await ipRun(['-j', '-d', 'link', 'show', 'dev', name], opts);
-  if (r.code !== 0) return null;
-  return (JSON.parse(r.stdout) as IpLinkDetail[]).find((l) => l.ifname === name) ?? null;
+/** Runs `fn` with `opts.netlink`, or with a client of its own that is closed afterwards. */
+async function withNetlink<T>(opts: VmacOptions, fn: (nl: Rtnetlink) => Promise<T>): Promise<T> {
+  if (opts.netlink) return fn(opts.netlink);
+  const nl = new Rtnetlink();
+  try {
+    return await fn(nl);
+  } finally {
+    await nl.close();
+  }
 }
 
 const sysctlPath = (opts: VmacOptions, family: 4 | 6, ifname: string, key: string): string =>
@@ -141,59 +120,56 @@ function quietIgmp(name: string, opts: VmacOptions): string | null {
 /**
  * Creates (or reuses) macvlan `name` on `base` with `mac`, mode private, sets the sysctls of the module
  * comment and brings it up. A same-named interface that is not a private macvlan on `base` with `mac` is
- * deleted and recreated. Idempotent. @throws Error when iproute2 refuses.
+ * deleted and recreated. Idempotent. @throws Error when `base` does not exist or the kernel refuses.
  */
-export async function createVmac(base: string, name: string, mac: string, family: 4 | 6, opts: VmacOptions = {}): Promise<VmacResult> {
-  const start = process.hrtime.bigint();
-  const warnings: string[] = [];
-  const existing = await linkDetail(name, opts);
-  const matches = existing !== null && existing.linkinfo?.info_kind === 'macvlan' && existing.linkinfo.info_data?.mode === 'private' &&
-    existing.link === base && existing.address?.toLowerCase() === mac.toLowerCase();
-  if (existing && !matches) await ipOk(['link', 'del', 'dev', name], opts);
-  if (!matches) await ipOk(['link', 'add', name, 'link', base, 'address', mac, 'type', 'macvlan', 'mode', 'private'], opts);
-  if (family === 4) {
-    writeSysctl(opts, 6, name, 'disable_ipv6', '1');
-    const note = quietIgmp(name, opts);
-    if (note) warnings.push(note);
-  } else {
-    if (!matches) await ipOk(['link', 'set', 'dev', name, 'addrgenmode', 'none'], opts);
-    writeSysctl(opts, 6, name, 'router_solicitations', '0');
-  }
-  for (const [key, value] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']]) {
-    writeSysctl(opts, 4, name, key, value);
-  }
-  for (const key of ['arp_ignore', 'arp_filter']) holdSysctl(sysctlPath(opts, 4, base, key), '1', name);
-  const allRp = readSysctl(opts, 4, 'all', 'rp_filter');
-  if (allRp !== null && allRp !== '0') {
-    warnings.push(`net.ipv4.conf.all.rp_filter is ${allRp}: adverts arriving on ${name} may be dropped (keepalived clears it)`);
-  }
-  await ipOk(['link', 'set', 'dev', name, 'up'], opts);
-  if (family === 6) await copyLinkLocal(base, name, opts);
-  return { created: !matches, ms: Number(process.hrtime.bigint() - start) / 1e6, warnings };
+export function createVmac(base: string, name: string, mac: string, family: 4 | 6, opts: VmacOptions = {}): Promise<VmacResult> {
+  return withNetlink(opts, async (nl) => {
+    const start = process.hrtime.bigint();
+    const warnings: string[] = [];
+    const baseLink = await nl.link(base);
+    const existing = await nl.findLink(name);
+    const matches = existing !== undefined && existing.kind === 'macvlan' && existing.macvlanMode === MACVLAN_MODE_PRIVATE &&
+      existing.linkIndex === baseLink.ifindex && existing.mac === mac.toLowerCase();
+    if (existing && !matches) await nl.deleteLink(name);
+    if (!matches) await nl.createMacvlan(name, baseLink.ifindex, mac, MACVLAN_MODE_PRIVATE);
+    if (family === 4) {
+      writeSysctl(opts, 6, name, 'disable_ipv6', '1');
+      const note = quietIgmp(name, opts);
+      if (note) warnings.push(note);
+    } else {
+      if (!matches) await nl.setAddrGenModeNone(name);
+      writeSysctl(opts, 6, name, 'router_solicitations', '0');
+    }
+    for (const [key, value] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']]) {
+      writeSysctl(opts, 4, name, key, value);
+    }
+    for (const key of ['arp_ignore', 'arp_filter']) holdSysctl(sysctlPath(opts, 4, base, key), '1', name);
+    const allRp = readSysctl(opts, 4, 'all', 'rp_filter');
+    if (allRp !== null && allRp !== '0') {
+      warnings.push(`net.ipv4.conf.all.rp_filter is ${allRp}: adverts arriving on ${name} may be dropped (keepalived clears it)`);
+    }
+    await nl.setUp(name);
+    if (family === 6) await copyLinkLocal(nl, base, name);
+    return { created: !matches, ms: Number(process.hrtime.bigint() - start) / 1e6, warnings };
+  });
 }
 
 /** Puts the first link-local address of `base` on `name` (nodad). @throws Error when `base` has none. */
-async function copyLinkLocal(base: string, name: string, opts: VmacOptions): Promise<void> {
-  const links = JSON.parse(await ipOk(['-j', 'addr', 'show', 'dev', base], opts)) as Array<{ addr_info?: Array<{ family: string; local: string; scope: string }> }>;
-  const ll = links.flatMap((l) => l.addr_info ?? []).find((a) => a.family === 'inet6' && a.scope === 'link');
+async function copyLinkLocal(nl: Rtnetlink, base: string, name: string): Promise<void> {
+  const ll = nl.info(await nl.link(base)).addresses.find((a) => a.family === 6 && a.scope === 'link');
   if (!ll) throw new Error(`${base} has no IPv6 link-local address for ${name}`);
-  const r = await ipRun(['addr', 'add', `${ll.local}/64`, 'dev', name, 'nodad'], opts);
-  if (r.code !== 0 && !/File exists|address already assigned/i.test(r.stderr)) {
-    throw new Error(`${opts.ipCommand ?? 'ip'} addr add ${ll.local}/64 dev ${name} failed (exit ${r.code}): ${r.stderr.trim()}`);
-  }
+  await nl.addAddress(name, 6, ll.address, 64);
 }
 
 /**
  * Deletes interface `name` (its addresses go with it) and, when it was the last vmac we made on its base,
  * restores the base's arp_ignore / arp_filter (and after the last IPv4 vmac, igmp_link_local_mcast_reports).
  * Resolves true when deleted, false when it was not there.
- * @throws Error when iproute2 refuses otherwise.
+ * @throws Error when the kernel refuses otherwise.
  */
 export async function removeVmac(name: string, opts: VmacOptions = {}): Promise<boolean> {
   releaseSysctls(name);
-  if ((await linkDetail(name, opts)) === null) return false;
-  await ipOk(['link', 'del', 'dev', name], opts);
-  return true;
+  return withNetlink(opts, (nl) => nl.deleteLink(name));
 }
 
 /** keepalived's default vmac name: `vrrp.<VRID>`. */

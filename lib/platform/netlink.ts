@@ -1,0 +1,399 @@
+/**
+ * rtnetlink for LinuxPlatform and the vmacs, through the `netlink` package (mildsunrise; its native part
+ * polls the socket with libuv, so every request is asynchronous). Two sockets, opened on first use in the
+ * network namespace of the process:
+ * - a request socket for commands and dumps, one request at a time (the package assembles one multipart
+ *   reply at a time, and the kernel runs one dump per socket);
+ * - a monitor socket in RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV6_IFADDR feeding a LinkCache, so
+ *   that reading links, MACs and addresses needs no round trip. An overrun (ENOBUFS) re-dumps.
+ * Needs CAP_NET_ADMIN for changes; reading works unprivileged.
+ */
+import { endianness } from 'node:os';
+import { AttrStream, createNetlink, createRtNetlink, FlagsNew, ifla, NetlinkMessage, NetlinkSocket, Protocol, rt, RtNetlinkSocket, StreamData } from 'netlink';
+import { formatAddress, parseAddress } from '../packet/address';
+import type { Family } from '../packet/constants';
+import { CachedAddress, CachedLink, LinkCache, LinkEvent, LinkFacts, scopeName } from './link-cache';
+import type { LinkInfo } from './types';
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+/** IN6_ADDR_GEN_MODE_NONE. */
+const ADDR_GEN_MODE_NONE = 1;
+/** MACVLAN_MODE_PRIVATE. */
+export const MACVLAN_MODE_PRIVATE = 1;
+/** How long a change waits for its own notification before the cache is re-dumped, in milliseconds. */
+const NOTIFY_WAIT_MS = 1000;
+
+/** An rtnetlink request the kernel refused: `code` is the errno name ("EEXIST", "ENODEV", ...). */
+export class NetlinkError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'NetlinkError';
+  }
+}
+
+/** The errno name of a refusal from the `netlink` package ("Request rejected: EEXIST"), or undefined. */
+function errnoName(e: unknown): string | undefined {
+  return /Request rejected: (\w+)/.exec(e instanceof Error ? e.message : String(e))?.[1];
+}
+
+const readU32 = (b: Buffer): number => (endianness() === 'LE' ? b.readUInt32LE(0) : b.readUInt32BE(0));
+const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  if (endianness() === 'LE') b.writeUInt32LE(n);
+  else b.writeUInt32BE(n);
+  return b;
+};
+/** Serializes the package's attribute stream form (nested attributes) into one buffer. */
+function nested(data: StreamData): Buffer {
+  const s = new AttrStream();
+  s.emit(data);
+  return Buffer.concat(s.bufs);
+}
+const macText = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+const macBytes = (mac: string): Buffer => Buffer.from(mac.split(':').map((x) => parseInt(x, 16)));
+
+/** RTM_NEWLINK as LinkFacts; undefined for what is not a whole link (AF_BRIDGE port messages, no name). */
+export function decodeLink(m: rt.LinkMessage): LinkFacts | undefined {
+  if ((m.data.family ?? 0) !== 0 || m.data.index === undefined || m.attrs.ifname === undefined) return undefined;
+  const facts: LinkFacts = { ifindex: m.data.index, ifname: m.attrs.ifname, adminUp: m.data.flags?.up === true, lowerUp: m.data.flags?.lowerUp === true };
+  if (m.attrs.address && m.attrs.address.length > 0) facts.mac = macText(m.attrs.address);
+  if (m.attrs.link && m.attrs.link.length >= 4) facts.linkIndex = readU32(m.attrs.link);
+  if (m.attrs.linkinfo) {
+    const info = ifla.parseInfo(m.attrs.linkinfo);
+    facts.kind = info.kind;
+    if (info.kind === 'macvlan' && info.data) facts.macvlanMode = ifla.parseMacvlan(info.data).mode;
+  }
+  return facts;
+}
+
+/** RTM_NEWADDR / RTM_DELADDR as ifindex and address; undefined for other families. */
+export function decodeAddress(m: rt.AddressMessage): { ifindex: number; address: CachedAddress } | undefined {
+  const family: Family | undefined = m.data.family === AF_INET ? 4 : m.data.family === AF_INET6 ? 6 : undefined;
+  const bytes = m.attrs.local ?? m.attrs.address;
+  if (family === undefined || m.data.index === undefined || bytes === undefined || bytes.length !== (family === 4 ? 4 : 16)) return undefined;
+  const address = formatAddress(bytes, 0, family);
+  const prefixLength = m.data.prefixlen ?? (family === 4 ? 32 : 128);
+  const rtScope = m.data.scope ?? 0;
+  const secondary = (m.attrs.flags ?? m.data.flags)?.secondary === true;
+  return { ifindex: m.data.index, address: { family, address, prefixLength, cidr: `${address}/${prefixLength}`, scope: scopeName(rtScope), secondary, rtScope } };
+}
+
+/** Decodes one monitor message (RTM_NEWLINK/DELLINK/NEWADDR/DELADDR); undefined for anything else. */
+function decodeEvent(msg: NetlinkMessage): LinkEvent | undefined {
+  switch (msg.type) {
+    case rt.MessageType.NEWLINK:
+    case rt.MessageType.DELLINK: {
+      const link = decodeLink(rt.parseLinkMessage(msg.data));
+      if (!link) return undefined;
+      return msg.type === rt.MessageType.NEWLINK ? { type: 'newlink', link } : { type: 'dellink', ifindex: link.ifindex };
+    }
+    case rt.MessageType.NEWADDR:
+    case rt.MessageType.DELADDR: {
+      const a = decodeAddress(rt.parseAddressMessage(msg.data));
+      if (!a) return undefined;
+      return { type: msg.type === rt.MessageType.NEWADDR ? 'newaddr' : 'deladdr', ...a };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Options of `Rtnetlink`. */
+export interface RtnetlinkOptions {
+  /** Timeout of one request in milliseconds; default 5000. */
+  timeoutMs?: number;
+}
+
+/** A cache condition waited for by a change (see `awaitCache`). */
+interface Waiter {
+  check: () => boolean;
+  resolve: () => void;
+}
+
+/** rtnetlink client: requests, and the link cache with change listeners (see the module comment). */
+export class Rtnetlink {
+  private readonly timeoutMs: number;
+  private requests?: RtNetlinkSocket;
+  private monitor?: NetlinkSocket;
+  private readonly cache = new LinkCache();
+  /** Resolves once the monitor listens and the first dump is in the cache. */
+  private synced?: Promise<void>;
+  /** Monitor messages that arrived during a dump, applied after it. */
+  private held: NetlinkMessage[] | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(links: LinkInfo[]) => void>();
+  private readonly waiters = new Set<Waiter>();
+  private notifyScheduled = false;
+  private closed = false;
+
+  constructor(opts: RtnetlinkOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+  }
+
+  /** Runs `fn` on the request socket after the requests before it (opened on first use). */
+  private request<T>(fn: (s: RtNetlinkSocket) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
+    const run = this.queue.then(() => {
+      this.requests ??= createRtNetlink();
+      return fn(this.requests);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private get opts(): { timeout: number } {
+    return { timeout: this.timeoutMs };
+  }
+
+  /** Resolves once the cache is filled and followed (first call: subscribe, then dump). */
+  ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
+    this.synced ??= this.start().catch((e: unknown) => {
+      this.synced = undefined;
+      throw e;
+    });
+    return this.synced;
+  }
+
+  private async start(): Promise<void> {
+    const m = createNetlink(Protocol.ROUTE);
+    this.monitor = m;
+    try {
+      m.setRecvBufferSize(1 << 20);
+    } catch {
+      // capped by net.core.rmem_max; an overrun re-dumps anyway
+    }
+    for (const g of [rt.MulticastGroups.LINK, rt.MulticastGroups.IPV4_IFADDR, rt.MulticastGroups.IPV6_IFADDR]) m.addMembership(g);
+    m.on('message', (msgs) => this.onMonitor(msgs));
+    // ENOBUFS: notifications were lost; anything else: the same cure. A closed monitor is reopened.
+    m.on('error', () => void this.resync().catch(() => undefined));
+    m.on('close', () => {
+      if (this.monitor === m && !this.closed) {
+        this.monitor = undefined;
+        this.synced = undefined;
+        if (this.listeners.size > 0) void this.ready().catch(() => undefined);
+      }
+    });
+    m.ref(this.listeners.size > 0);
+    await this.resync();
+  }
+
+  /** Re-dumps links and addresses while holding monitor messages, then applies those held. */
+  private async resync(): Promise<void> {
+    if (this.held) return; // a dump is running; what arrives meanwhile is held for it
+    this.held = [];
+    try {
+      const [links, addrs] = await this.request(async (s) => [await s.getLinks(undefined, undefined, this.opts), await s.getAddresses(undefined, undefined, this.opts)] as const);
+      this.cache.reset(
+        links.map(decodeLink).filter((l): l is LinkFacts => l !== undefined),
+        addrs.map(decodeAddress).filter((a): a is { ifindex: number; address: CachedAddress } => a !== undefined),
+      );
+      const held = this.held;
+      this.held = null;
+      for (const msg of held) this.applyOne(msg);
+    } finally {
+      this.held = null;
+    }
+    this.changed();
+  }
+
+  private onMonitor(msgs: NetlinkMessage[]): void {
+    if (this.held) {
+      this.held.push(...msgs);
+      return;
+    }
+    let changed = false;
+    for (const msg of msgs) changed = this.applyOne(msg) || changed;
+    if (changed) this.changed();
+  }
+
+  private applyOne(msg: NetlinkMessage): boolean {
+    let ev: LinkEvent | undefined;
+    try {
+      ev = decodeEvent(msg);
+    } catch {
+      return false; // a message the package cannot parse: not one of ours
+    }
+    return ev !== undefined && this.cache.apply(ev);
+  }
+
+  /** After a change: settle the waiters now, tell the listeners once per turn of the event loop. */
+  private changed(): void {
+    for (const w of this.waiters) {
+      if (w.check()) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+    if (this.notifyScheduled || this.listeners.size === 0) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      if (this.closed) return;
+      const links = this.cache.snapshot();
+      for (const l of this.listeners) l(links);
+    });
+  }
+
+  /**
+   * Resolves once `check()` holds on the cache: a change the kernel acknowledged has its notification
+   * queued on the monitor already, so this is normally the same turn of the event loop. After
+   * NOTIFY_WAIT_MS (a lost notification) the cache is re-dumped.
+   */
+  private awaitCache(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        check,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(w);
+        void this.resync().then(resolve, resolve);
+      }, NOTIFY_WAIT_MS);
+      this.waiters.add(w);
+    });
+  }
+
+  /** Every link with its addresses. */
+  async links(): Promise<LinkInfo[]> {
+    await this.ready();
+    return this.cache.snapshot();
+  }
+
+  /** The cached link `ifname`. @throws Error when there is no such interface. */
+  async link(ifname: string): Promise<CachedLink> {
+    await this.ready();
+    const l = this.cache.byName(ifname);
+    if (!l) throw new Error(`no interface ${ifname}`);
+    return l;
+  }
+
+  /** The cached link `ifname`, or undefined (after the first dump). */
+  async findLink(ifname: string): Promise<CachedLink | undefined> {
+    await this.ready();
+    return this.cache.byName(ifname);
+  }
+
+  /** `link()` as a LinkInfo. */
+  info(l: CachedLink): LinkInfo {
+    return this.cache.info(l);
+  }
+
+  /** Subscribes to link and address changes (see Platform.watchLinks). */
+  async watch(listener: (links: LinkInfo[]) => void): Promise<() => void> {
+    this.listeners.add(listener);
+    this.monitor?.ref(true);
+    try {
+      await this.ready();
+    } catch (e) {
+      this.unwatch(listener);
+      throw e;
+    }
+    setImmediate(() => {
+      if (this.listeners.has(listener)) listener(this.cache.snapshot());
+    });
+    return () => this.unwatch(listener);
+  }
+
+  private unwatch(listener: (links: LinkInfo[]) => void): void {
+    this.listeners.delete(listener);
+    if (this.listeners.size === 0) this.monitor?.ref(false);
+  }
+
+  /**
+   * RTM_NEWADDR (NLM_F_CREATE | NLM_F_EXCL) of `address/prefixLength` on `ifname`, IPv6 with IFA_F_NODAD;
+   * resolves true when added, false on EEXIST, once the cache shows it.
+   * @throws Error naming the interface and address otherwise.
+   */
+  async addAddress(ifname: string, family: Family, address: string, prefixLength: number): Promise<boolean> {
+    const link = await this.link(ifname);
+    const bytes = parseAddress(address, family);
+    const text = formatAddress(bytes, 0, family);
+    const data: rt.Address = { family: family === 4 ? AF_INET : AF_INET6, prefixlen: prefixLength, index: link.ifindex, flags: family === 6 ? { nodad: true } : {} };
+    const attrs: rt.AddressAttrs = family === 4 ? { local: bytes, address: bytes } : { address: bytes, flags: { nodad: true } };
+    if (!(await this.change(`add ${address}/${prefixLength} to ${ifname}`, 'EEXIST', (s) => s.newAddress(data, attrs, { ...this.opts, flags: FlagsNew.CREATE | FlagsNew.EXCL })))) return false;
+    await this.awaitCache(() => this.cache.hasAddress(link.ifindex, family, text, prefixLength) || this.cache.get(link.ifindex) === undefined);
+    return true;
+  }
+
+  /** RTM_DELADDR; resolves true when removed, false on EADDRNOTAVAIL. @throws Error otherwise. */
+  async removeAddress(ifname: string, family: Family, address: string, prefixLength: number): Promise<boolean> {
+    const link = await this.link(ifname);
+    const bytes = parseAddress(address, family);
+    const text = formatAddress(bytes, 0, family);
+    const data: rt.Address = { family: family === 4 ? AF_INET : AF_INET6, prefixlen: prefixLength, index: link.ifindex };
+    const attrs: rt.AddressAttrs = family === 4 ? { local: bytes, address: bytes } : { address: bytes };
+    if (!(await this.change(`remove ${address}/${prefixLength} from ${ifname}`, 'EADDRNOTAVAIL', (s) => s.delAddress(data, attrs, this.opts)))) return false;
+    await this.awaitCache(() => !this.cache.hasAddress(link.ifindex, family, text, prefixLength));
+    return true;
+  }
+
+  /**
+   * Creates macvlan `name` on link `baseIndex` with `mac` and macvlan mode `mode`, down (RTM_NEWLINK with
+   * NLM_F_CREATE | NLM_F_EXCL, IFLA_LINKINFO kind "macvlan" + IFLA_MACVLAN_MODE, IFLA_LINK, IFLA_ADDRESS).
+   * @throws Error when the kernel refuses.
+   */
+  async createMacvlan(name: string, baseIndex: number, mac: string, mode: number): Promise<void> {
+    const linkinfo = nested(ifla.formatInfo({ kind: 'macvlan', data: nested(ifla.formatMacvlan({ mode })) }));
+    const attrs: ifla.LinkAttrs = { ifname: name, link: u32(baseIndex), address: macBytes(mac), linkinfo };
+    await this.ready();
+    await this.change(`create macvlan ${name}`, undefined, (s) => s.newLink({}, attrs, { ...this.opts, flags: FlagsNew.CREATE | FlagsNew.EXCL }));
+    await this.awaitCache(() => this.cache.byName(name) !== undefined);
+  }
+
+  /**
+   * IPv6 address generation mode "none" on `ifname` (IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_ADDR_GEN_MODE): no
+   * automatic link-local when it comes up. A separate RTM_SETLINK: the kernel refuses IFLA_AF_SPEC when a
+   * link is created (EAFNOSUPPORT).
+   */
+  async setAddrGenModeNone(ifname: string): Promise<void> {
+    const afSpec = new Map([[AF_INET6, nested(ifla.formatLinkProtocolInfoInet6({ addrGenMode: ADDR_GEN_MODE_NONE }))]]);
+    await this.change(`set addrgenmode none on ${ifname}`, undefined, (s) => s.setLink({}, { ifname, afSpec }, this.opts));
+  }
+
+  /** Sets `ifname` administratively up (IFF_UP through RTM_SETLINK). */
+  async setUp(ifname: string): Promise<void> {
+    await this.change(`set ${ifname} up`, undefined, (s) => s.setLink({ flags: { up: true }, change: { up: true } }, { ifname }, this.opts));
+  }
+
+  /** RTM_DELLINK of `ifname`; resolves false when there was no such interface (ENODEV). */
+  async deleteLink(ifname: string): Promise<boolean> {
+    await this.ready();
+    const gone = this.cache.byName(ifname);
+    if (!(await this.change(`delete ${ifname}`, 'ENODEV', (s) => s.delLink({}, { ifname }, this.opts)))) return false;
+    if (gone) await this.awaitCache(() => this.cache.get(gone.ifindex) === undefined);
+    return true;
+  }
+
+  /** Runs a change; false when the kernel answered `benign`; @throws NetlinkError naming `what` otherwise. */
+  private async change(what: string, benign: string | undefined, fn: (s: RtNetlinkSocket) => Promise<unknown>): Promise<boolean> {
+    try {
+      await this.request(fn);
+      return true;
+    } catch (e) {
+      const code = errnoName(e);
+      if (code !== undefined && code === benign) return false;
+      if (code !== undefined) throw new NetlinkError(`rtnetlink: cannot ${what}: ${code}`, code);
+      throw new Error(`rtnetlink: cannot ${what}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Closes both sockets; idempotent. Pending waiters are released. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    for (const w of this.waiters) w.resolve();
+    this.waiters.clear();
+    await this.queue;
+    this.requests?.socket.close();
+    this.monitor?.close();
+    this.requests = undefined;
+    this.monitor = undefined;
+  }
+}
