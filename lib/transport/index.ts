@@ -3,7 +3,6 @@ export { TransportCounters, VrrpTransport, AdvertListener, DropListener, Transpo
 export { Ipv4Transport } from './ipv4';
 export { Ipv6Transport, ipv6VrrpFilter } from './ipv6';
 export { LinkCapture, LinkSender, LinkCaptureOptions } from './capture';
-export { interfaceInfo, InterfaceInfo } from './iface';
 
 import { Family } from '../packet/constants';
 import { Ipv4Transport } from './ipv4';

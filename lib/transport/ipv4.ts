@@ -7,7 +7,6 @@ import { parseAddress } from '../packet/address';
 import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_TTL } from '../packet/constants';
 import { VRRP_TOS } from '../packet/frame';
 import { TransportBase } from './base';
-import { interfaceInfo } from './iface';
 import {
   IP_ADD_MEMBERSHIP,
   IP_MULTICAST_IF,
@@ -21,7 +20,7 @@ import {
   SO_BINDTODEVICE,
   SOL_SOCKET,
 } from './native';
-import { TransportOptions, VrrpTransport } from './types';
+import { checkTransportOptions, TransportOptions, VrrpTransport } from './types';
 
 /** Writes a C `int` in host byte order. */
 export function writeHostInt32(buf: Buffer, value: number, offset: number): void {
@@ -54,8 +53,9 @@ export class Ipv4Transport extends TransportBase implements VrrpTransport {
 
   constructor(opts: TransportOptions) {
     super(4, opts.ifname, opts.lookup);
+    checkTransportOptions(opts);
     const raw = rawSocketModule();
-    const { ifindex } = interfaceInfo(opts.ifname);
+    const { ifindex } = opts;
     this.socket = raw.createSocket({ addressFamily: raw.AddressFamily.IPv4, protocol: IPPROTO_VRRP, bufferSize: 65535 });
     try {
       bindToDevice(this.socket, opts.ifname);

@@ -12,7 +12,6 @@ import { decodeEthernet, ETHERTYPE_IPV6 } from '../packet/ethernet';
 import { VRRP_TOS } from '../packet/frame';
 import { TransportBase } from './base';
 import { ForkedCapture } from './forked-capture';
-import { interfaceInfo } from './iface';
 import { bindToDevice, writeHostInt32 } from './ipv4';
 import {
   IPPROTO_IPV6,
@@ -26,7 +25,7 @@ import {
   RawSocket,
   rawSocketModule,
 } from './native';
-import { TransportOptions, VrrpTransport } from './types';
+import { checkTransportOptions, TransportOptions, VrrpTransport } from './types';
 
 /** Offset of the checksum in a VRRP message. */
 export const VRRP_CHECKSUM_OFFSET = 6;
@@ -53,8 +52,9 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
 
   constructor(opts: TransportOptions) {
     super(6, opts.ifname, opts.lookup);
+    checkTransportOptions(opts);
     const raw = rawSocketModule();
-    const { ifindex, mac } = interfaceInfo(opts.ifname);
+    const { ifindex, mac } = opts;
     this.socket = raw.createSocket({ addressFamily: raw.AddressFamily.IPv6, protocol: IPPROTO_VRRP });
     try {
       bindToDevice(this.socket, opts.ifname);

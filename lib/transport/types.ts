@@ -28,6 +28,16 @@ export type DropListener = (reason: NonNullable<ReceiveResult['reason']>, result
 export interface TransportOptions {
   /** Interface to send on and listen on (e.g. "eth0"). */
   ifname: string;
+  /**
+   * Index of `ifname` (IP_MULTICAST_IF, IP_ADD_MEMBERSHIP, IPV6_MULTICAST_IF, IPV6_JOIN_GROUP), as the
+   * platform's `links()` reports it. A re-created interface has a new one: open a new transport.
+   */
+  ifindex: number;
+  /**
+   * Link-layer address of `ifname`, "aa:bb:cc:dd:ee:ff" (platform `links()`). IPv6 receive leaves out
+   * frames from it (our own adverts, which the capture also sees) unless `ownSource` is given.
+   */
+  mac: string;
   /** Instance lookup for the configuration-dependent rules; without it only the wire rules apply. */
   lookup?: InstanceLookup;
   /**
@@ -63,6 +73,12 @@ export interface VrrpTransport {
   readonly ready?: Promise<void>;
   /** Closes the sockets / capture; idempotent. */
   close(): void;
+}
+
+/** @throws Error when `opts.ifindex` is not a positive integer or `opts.mac` is not "aa:bb:cc:dd:ee:ff". */
+export function checkTransportOptions(opts: TransportOptions): void {
+  if (!Number.isInteger(opts.ifindex) || opts.ifindex <= 0) throw new Error(`${opts.ifname}: ifindex must be a positive integer, got ${String(opts.ifindex)}`);
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(opts.mac)) throw new Error(`${opts.ifname}: mac must be "aa:bb:cc:dd:ee:ff", got ${JSON.stringify(opts.mac)}`);
 }
 
 /** New zeroed counters. */

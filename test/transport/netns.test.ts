@@ -18,11 +18,15 @@ const describeNs = skip ? describe.skip : describe;
 const V3_4: Advertisement = { version: 3, family: 4, vrid: 51, priority: 100, intervalCs: 100, addresses: ['192.0.2.100'] };
 const V3_6: Advertisement = { version: 3, family: 6, vrid: 51, priority: 100, intervalCs: 100, addresses: ['fe80::100', '2001:db8::100'] };
 
-/** argv: family ifname durationMs wantReceived. Prints READY, then RESULT {counters, adverts}. */
+/** argv: family ifname durationMs wantReceived. Prints READY, then RESULT {counters, adverts}. Index and MAC from rtnetlink. */
 const RECEIVER = `
 const [family, ifname, ms, want] = [Number(process.argv[1]), process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const { openTransport } = require('./dist/lib/transport');
-const t = openTransport(family, { ifname });
+const { Rtnetlink } = require('./dist/lib/platform/netlink');
+const nl = new Rtnetlink();
+nl.link(ifname).then((l) => { nl.close(); receive(l); }, (e) => { console.error(String(e)); process.exit(1); });
+function receive(l) {
+const t = openTransport(family, { ifname, ifindex: l.ifindex, mac: l.mac });
 const adverts = [];
 t.on('advert', (bytes, ip, rx) => adverts.push({ ttl: ip.ttl, src: ip.src, dst: ip.dst, checksum: rx.checksum, advert: rx.advert }));
 t.on('error', (e) => console.error(String(e)));
@@ -32,6 +36,7 @@ const check = () => { if (t.counters().received >= want) { clearTimeout(timer); 
 t.on('advert', check);
 t.on('drop', check);
 Promise.resolve(t.ready).then(() => console.log('READY'));
+}
 `;
 
 /** argv: family ifname src count. Sends `count` v3 adverts 50 ms apart; prints RESULT counters. */
@@ -41,8 +46,12 @@ const { openTransport } = require('./dist/lib/transport');
 const { encode } = require('./dist/lib/packet/advertisement');
 const advert = JSON.parse(process.argv[5]);
 const msg = encode(advert, undefined, 0, { src, dst: family === 4 ? '224.0.0.18' : 'ff02::12' });
-const t = openTransport(family, { ifname });
+const { Rtnetlink } = require('./dist/lib/platform/netlink');
 (async () => {
+  const nl = new Rtnetlink();
+  const l = await nl.link(ifname);
+  await nl.close();
+  const t = openTransport(family, { ifname, ifindex: l.ifindex, mac: l.mac });
   for (let i = 0; i < count; i++) { await t.send(msg); await new Promise((r) => setTimeout(r, 50)); }
   console.log('RESULT ' + JSON.stringify(t.counters()));
   t.close();
