@@ -176,11 +176,11 @@ export class Rtnetlink {
       }
     });
     m.ref(this.listeners.size > 0);
-    await this.resync();
+    await this.resync(false); // the first dump: each watcher gets its own first call
   }
 
-  /** Re-dumps links and addresses while holding monitor messages, then applies those held. */
-  private async resync(): Promise<void> {
+  /** Re-dumps links and addresses while holding monitor messages, then applies those held; tells the listeners when `notify`. */
+  private async resync(notify = true): Promise<void> {
     if (this.held) return; // a dump is running; what arrives meanwhile is held for it
     this.held = [];
     try {
@@ -195,7 +195,7 @@ export class Rtnetlink {
     } finally {
       this.held = null;
     }
-    this.changed();
+    this.changed(notify);
   }
 
   private onMonitor(msgs: NetlinkMessage[]): void {
@@ -219,14 +219,14 @@ export class Rtnetlink {
   }
 
   /** After a change: settle the waiters now, tell the listeners once per turn of the event loop. */
-  private changed(): void {
+  private changed(notify = true): void {
     for (const w of this.waiters) {
       if (w.check()) {
         this.waiters.delete(w);
         w.resolve();
       }
     }
-    if (this.notifyScheduled || this.listeners.size === 0) return;
+    if (!notify || this.notifyScheduled || this.listeners.size === 0) return;
     this.notifyScheduled = true;
     setImmediate(() => {
       this.notifyScheduled = false;

@@ -1,6 +1,7 @@
 /**
- * LinuxPlatform in namespaces: a VIP added in host A shows in `ip -j addr`, is removed again, and the
- * GARP / unsolicited NA A sends is captured by host B. Children run the compiled dist/ code.
+ * LinuxPlatform (rtnetlink) in namespaces: a VIP added in host A shows in `ip -j addr`, is removed again,
+ * and the GARP / unsolicited NA A sends is captured by host B; links() and watchLinks() follow changes
+ * made by someone else (iproute2 run by the test); vmacs. Children run the compiled dist/ code.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +18,7 @@ const describeNs = skip ? describe.skip : describe;
 
 /** argv: ifname cidr... Adds each (timed), adds the first again; prints RESULT. */
 const ADD = `
-const { LinuxPlatform } = require('./dist/lib/platform');
+const { LinuxPlatform } = require('./dist/lib/platform/linux');
 const [ifname, ...cidrs] = process.argv.slice(1);
 const p = new LinuxPlatform();
 (async () => {
@@ -30,7 +31,7 @@ const p = new LinuxPlatform();
 
 /** argv: ifname cidr... Removes each, then the first again; prints RESULT. */
 const REMOVE = `
-const { LinuxPlatform } = require('./dist/lib/platform');
+const { LinuxPlatform } = require('./dist/lib/platform/linux');
 const [ifname, ...cidrs] = process.argv.slice(1);
 const p = new LinuxPlatform();
 (async () => {
@@ -42,7 +43,7 @@ const p = new LinuxPlatform();
 
 /** argv: ifname mac address... Announces (mac "-": the interface's own); prints RESULT count. */
 const ANNOUNCE = `
-const { LinuxPlatform } = require('./dist/lib/platform');
+const { LinuxPlatform } = require('./dist/lib/platform/linux');
 const [ifname, mac, ...addresses] = process.argv.slice(1);
 const p = new LinuxPlatform();
 p.announce(ifname, addresses, mac === '-' ? undefined : mac).then((n) => p.close().then(() => console.log('RESULT ' + n)), (e) => { console.error(String(e)); process.exit(1); });
@@ -91,7 +92,7 @@ describeNs(`LinuxPlatform in namespaces${skip ? ` (${skip})` : ''}`, () => {
     expect(added.list.map((x) => x.cidr)).toEqual(expect.arrayContaining(vips));
     expect(addrsOf(a.ns)).toEqual(expect.arrayContaining(vips));
     const sorted = [...added.ms].sort((x, y) => x - y);
-    console.log(`LinuxPlatform.addVip (one 'ip addr add' run): ${added.ms.map((x) => x.toFixed(1)).join(', ')} ms; median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms`);
+    console.log(`LinuxPlatform.addVip (rtnetlink, first one includes the dump): ${added.ms.map((x) => x.toFixed(2)).join(', ')} ms; median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} ms`);
 
     const removed = resultOf<{ removed: boolean[]; again: boolean }>(await lan.runNode(a.ns, REMOVE, ['eth0', ...vips]));
     expect(removed).toEqual({ removed: [true, true, true, true], again: false });
