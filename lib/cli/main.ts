@@ -15,12 +15,14 @@ const HELP = `vrrpd — VRRP (RFC 3768 v2, RFC 9568 v3) daemon and tools
 Usage:
   vrrpd -f FILE [--pid-file PATH] [--control-socket PATH] [--vip-script COMMAND]
       Run in the foreground with logs on stdout, reading keepalived.conf FILE. SIGTERM or SIGINT:
-      every MASTER sends priority 0, every VIP is removed, exit 0. With --vip-script, VIPs are
+      every MASTER sends priority 0, every VIP is removed, exit 0. SIGHUP reloads FILE without a
+      flap (a bad file is logged with file:line and the running one stays). With --vip-script, VIPs are
       added and removed by running "COMMAND add|del IFNAME CIDR" instead of iproute2.
   vrrpd -t -f FILE
       Check FILE and print its warnings (file:line:col); exit 1 on an error.
   vrrpd status [--control-socket PATH] [--json]
-      Ask a running vrrpd for its instances' state and priority.
+      Ask a running vrrpd for its instances: state, base and effective priority, master, VIPs,
+      trackers, counters (keepalived's stats) and the last transition.
   ${INSPECT_USAGE}
       Decode every VRRP frame of a pcap or pcapng capture (Ethernet, Linux cooked SLL/SLL2),
       one line per frame, with the receive-rule verdict; --json prints one JSON object per line.
@@ -96,14 +98,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return inspectCommand(rest, io);
       case 'status': {
         const { values } = parseArgs({ args: rest, options: { 'control-socket': { type: 'string' }, json: { type: 'boolean', default: false } } });
-        return runStatus(values['control-socket'] ?? DEFAULT_CONTROL_SOCKET, values.json === true, io);
+        // Awaited here, so a failure is caught below (one line, exit 1), not a stack trace.
+        return await runStatus(values['control-socket'] ?? DEFAULT_CONTROL_SOCKET, values.json === true, io);
       }
       case 'run':
       case '-f':
       case '-t':
       case '--test':
       case '--use-file':
-        return daemonCommand(command === 'run' ? rest : argv, io);
+        return await daemonCommand(command === 'run' ? rest : argv, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}; see vrrpd --help`);
     }

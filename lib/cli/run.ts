@@ -3,82 +3,110 @@
  * and `vrrpd status` (ask a running daemon through its control socket).
  */
 import { loadConfig } from '../config/load';
-import { ConfigError, UsageError } from '../errors';
+import { UsageError, VrrpError } from '../errors';
 import { controlRequest } from '../daemon/control';
-import { systemClock } from '../daemon/clock';
-import { Daemon } from '../daemon/daemon';
+import { Vrrpd, VrrpdStatus } from '../daemon/vrrpd';
 import { LinuxPlatform } from '../platform/linux';
 import { ScriptPlatform } from '../platform/script';
-import { openTransport } from '../transport';
-import { Ipv4SourceTransport } from '../transport/ipv4-source';
 import { CliIo } from './io';
 
 export const DEFAULT_PID_FILE = '/run/vrrpd.pid';
 export const DEFAULT_CONTROL_SOCKET = '/run/vrrpd.sock';
 
-function loadOrExplain(file: string, io: CliIo): ReturnType<typeof loadConfig> {
-  const result = loadConfig(file);
-  for (const w of result.warnings) io.err(`vrrpd: warning: ${w.message}`);
-  return result;
-}
-
 /** `vrrpd -t -f FILE`: exit 0 when the configuration is valid (warnings printed), 1 otherwise. */
 export function runCheck(file: string, io: CliIo): number {
-  const { config, warnings } = loadOrExplain(file, io);
+  const { config, warnings } = loadConfig(file);
+  for (const w of warnings) io.err(`vrrpd: warning: ${w.message}`);
   io.out(`${file}: configuration OK: ${config.instances.length} instance(s), ${config.scripts.length} script(s), ${warnings.length} warning(s)`);
   return 0;
 }
 
-/** `vrrpd -f FILE`: runs until SIGTERM or SIGINT; resolves to the exit code. */
+/** A reload failure in one line: file:line:col when the configuration is at fault. */
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * `vrrpd -f FILE`: runs until SIGTERM or SIGINT (priority 0 from every MASTER, VIPs removed, exit 0).
+ * SIGHUP reloads FILE: a bad file is logged with file:line and the running configuration stays.
+ */
 export async function runDaemon(file: string, paths: { pidFile: string; controlSocket: string; vipScript?: string }, io: CliIo): Promise<number> {
-  const { config } = loadOrExplain(file, io);
-  if (config.instances.length === 0) throw new ConfigError(file, 1, 1, 'no vrrp_instance is configured');
   const log = (level: string, message: string): void => io.out(`${new Date().toISOString()} ${level}: ${message}`);
-  const daemon = new Daemon(config, {
+  const base = new LinuxPlatform();
+  const daemon = Vrrpd.fromFile(file, {
     pidFile: paths.pidFile,
     controlSocket: paths.controlSocket,
-    clock: systemClock,
     log,
-    platform: paths.vipScript ? new ScriptPlatform({ command: paths.vipScript, base: new LinuxPlatform() }) : new LinuxPlatform(),
-    openTransport: (family, ifname, lookup, source) =>
-      source !== undefined && family === 4 ? new Ipv4SourceTransport({ ifname, lookup }, source) : openTransport(family, { ifname, lookup, ownSource: source }),
+    platform: paths.vipScript ? new ScriptPlatform({ command: paths.vipScript, base }) : base,
   });
+  for (const w of daemon.warnings) io.err(`vrrpd: warning: ${w.message}`);
   let signalled: (s: string) => void = () => undefined;
   const stopSignal = new Promise<string>((res) => (signalled = res));
   const onSignal = (s: NodeJS.Signals): void => signalled(s);
+  let reloading = Promise.resolve();
+  const onHup = (): void => {
+    reloading = reloading.then(async () => {
+      log('info', `SIGHUP: reloading ${file}`);
+      try {
+        await daemon.reload();
+        for (const w of daemon.warnings) log('warn', w.message);
+      } catch (e) {
+        log('warn', `reload failed, the running configuration stays: ${reason(e)}`);
+      }
+    });
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHup);
   try {
-    await daemon.start();
-  } catch (e) {
-    await daemon.stop().catch(() => undefined);
-    throw e instanceof UsageError || e instanceof ConfigError ? e : new UsageError(`cannot start: ${(e as Error).message}`, 'IO');
+    try {
+      await daemon.start();
+    } catch (e) {
+      throw e instanceof VrrpError ? e : new UsageError(`cannot start: ${reason(e)}`, 'IO');
+    }
+    const s = await stopSignal;
+    await reloading;
+    log('info', `${s}: stopping (priority 0 from every MASTER, VIPs removed)`);
+    await daemon.stop();
+    log('info', 'stopped');
+    return 0;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onHup);
   }
-  const s = await stopSignal;
-  log('info', `${s}: stopping (priority 0 from every MASTER, VIPs removed)`);
-  await daemon.stop();
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
-  log('info', 'stopped');
-  return 0;
 }
 
-/** `vrrpd status`: prints the daemon's instances (or the raw JSON with --json). */
+/** Pads the columns of `rows` (first row: headers) to their widest cell. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+}
+
+/** `vrrpd status`: a table of the daemon's instances, or its status JSON with --json. */
 export async function runStatus(controlSocket: string, json: boolean, io: CliIo): Promise<number> {
   let reply: unknown;
   try {
     reply = await controlRequest(controlSocket, { cmd: 'status' });
   } catch (e) {
-    throw new UsageError(`no daemon answers on ${controlSocket}: ${(e as Error).message}`, 'IO');
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such socket (is vrrpd running? see --control-socket)' : code === 'ECONNREFUSED' ? 'connection refused (a stale socket?)' : reason(e);
+    throw new UsageError(`no daemon answers on ${controlSocket}: ${why}`, 'IO');
   }
   if (json) {
     io.out(JSON.stringify(reply));
     return 0;
   }
-  const r = reply as { pid: number; instances: Array<{ name: string; state: string; priority: number; vrid: number; family: number; interface: string; masterAddress: string | null }> };
+  const r = reply as VrrpdStatus;
+  if (!Array.isArray(r.instances)) throw new UsageError(`unexpected answer from ${controlSocket}: ${JSON.stringify(reply).slice(0, 200)}`, 'IO');
   io.out(`vrrpd pid ${r.pid}`);
+  const rows = [['INSTANCE', 'STATE', 'PRIORITY', 'VRID', 'IP', 'INTERFACE', 'MASTER', 'VIPS', 'SINCE']];
   for (const i of r.instances) {
-    io.out(`${i.name.padEnd(16)} ${i.state.padEnd(7)} priority ${String(i.priority).padStart(3)}  VRID ${i.vrid} IPv${i.family} on ${i.interface}${i.masterAddress ? `, master ${i.masterAddress}` : ''}`);
+    const prio = i.priority.base === i.priority.effective ? String(i.priority.base) : `${i.priority.effective} (base ${i.priority.base})`;
+    const since = i.lastTransition ? `${i.lastTransitionTime ?? ''} (${i.lastTransition.reason})` : '';
+    rows.push([i.name, i.state, prio, String(i.vrid), `v${i.version}/IPv${i.family}`, i.interface, i.master ?? '-', i.vips.join(','), since]);
   }
+  for (const line of table(rows)) io.out(line);
+  for (const g of r.syncGroups) io.out(`sync group ${g.name}: ${g.state} (${g.members.join(', ')})`);
   return 0;
 }

@@ -1,13 +1,13 @@
 /**
- * What the daemon learns from each interface poll (`ip -j addr show`, see trackers.ts), as pure functions
- * of the snapshots:
+ * What the daemon learns from each link report of the platform (`watchLinks`), as pure functions of the
+ * snapshots:
  * - an interface listed again with another ifindex was deleted and created again: sockets bound to it
  *   are dead and its addresses are gone; one whose MAC changed needs its VIPs announced again
  *   (`InterfaceWatch`);
  * - a vmac we made that is missing, administratively down, or (IPv6) without its link-local address must
  *   be made whole again, as keepalived does (`vmacRepairs`).
  */
-import type { LinkSnapshot } from './trackers';
+import type { LinkInfo } from '../platform/types';
 
 /**
  * A watched interface that changed between two polls: `replaced` = listed again with another ifindex
@@ -27,12 +27,12 @@ export class InterfaceWatch {
   }
 
   /** The watched interfaces that were replaced or changed MAC since the last poll (absent ones are skipped). */
-  update(links: readonly LinkSnapshot[]): InterfaceChange[] {
+  update(links: readonly LinkInfo[]): InterfaceChange[] {
     const out: InterfaceChange[] = [];
     for (const [ifname, seen] of this.last) {
       const link = links.find((l) => l.ifname === ifname);
-      if (link?.ifindex === undefined) continue;
-      const mac = link.address?.toLowerCase();
+      if (link === undefined) continue;
+      const mac = link.mac?.toLowerCase();
       if (seen.ifindex !== undefined && link.ifindex !== seen.ifindex) {
         out.push({ ifname, kind: 'replaced', from: seen.ifindex, to: link.ifindex });
       } else if (seen.mac !== undefined && mac !== undefined && mac !== seen.mac) {
@@ -51,13 +51,13 @@ export interface KeptVmac {
 }
 
 /** The vmacs that need `createVmac` again, with the reason. */
-export function vmacRepairs(vmacs: readonly KeptVmac[], links: readonly LinkSnapshot[]): Array<{ name: string; why: string }> {
+export function vmacRepairs(vmacs: readonly KeptVmac[], links: readonly LinkInfo[]): Array<{ name: string; why: string }> {
   const out: Array<{ name: string; why: string }> = [];
   for (const v of vmacs) {
     const link = links.find((l) => l.ifname === v.name);
     if (!link) out.push({ name: v.name, why: `${v.name} is gone` });
-    else if (!link.flags?.includes('UP')) out.push({ name: v.name, why: `${v.name} was set down` });
-    else if (v.family === 6 && !link.addr_info?.some((a) => a.family === 'inet6' && a.scope === 'link')) {
+    else if (!link.adminUp) out.push({ name: v.name, why: `${v.name} was set down` });
+    else if (v.family === 6 && !link.addresses.some((a) => a.family === 6 && a.scope === 'link')) {
       out.push({ name: v.name, why: `${v.name} lost its link-local address` });
     }
   }

@@ -5,8 +5,8 @@
  */
 import type { NotifyCommands } from '../config/types';
 import type { RouterState } from '../fsm/types';
-import { runCommand, splitCommand } from './command';
-import type { LogFn } from './driver';
+import { CommandOptions, CommandResult, runCommand, splitCommand } from './command';
+import type { LogFn } from './executor';
 
 /** How long a notify script may run, in milliseconds, before its process group is killed. */
 export const NOTIFY_TIMEOUT_MS = 30_000;
@@ -19,6 +19,7 @@ export class Notifier {
     private readonly name: string,
     private readonly commands: NotifyCommands,
     private readonly log: LogFn,
+    private readonly run: (argv: string[], opts: CommandOptions) => Promise<CommandResult> = runCommand,
   ) {}
 
   /** Queues the scripts for entering `state` ('INIT' is reported as keepalived's STOP). */
@@ -34,7 +35,7 @@ export class Notifier {
     }
     for (const argv of runs) {
       this.queue = this.queue.then(async () => {
-        const r = await runCommand(argv, { timeoutMs: NOTIFY_TIMEOUT_MS });
+        const r = await this.run(argv, { timeoutMs: NOTIFY_TIMEOUT_MS });
         if (r.outcome !== 'success') {
           this.log('warn', `${this.kind.toLowerCase()} ${this.name}: notify ${argv.join(' ')}: ${r.spawnError ?? r.outcome}${r.code !== null ? ` (exit ${r.code})` : ''}`);
         }

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Family } from '../packet/constants';
 import { emptyCounters, TransportCounters, VrrpTransport } from '../transport/types';
 import { Clock, TimerHandle } from './clock';
-import type { LogFn } from './driver';
+import type { LogFn } from './executor';
 
 /** Delay between attempts to reopen a transport that could not be opened, in milliseconds. */
 export const REOPEN_RETRY_MS = 1000;

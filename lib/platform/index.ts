@@ -3,3 +3,4 @@ export { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResul
 export { createVmac, removeVmac, defaultVmacName, VmacOptions } from './vmac';
 export { LinuxPlatform, LinuxPlatformOptions, FrameSender } from './linux';
 export { MemoryPlatform, Announcement } from './memory';
+export { ScriptPlatform, ScriptPlatformOptions } from './script';

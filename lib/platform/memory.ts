@@ -1,6 +1,9 @@
-/** An in-memory Platform for tests and the simulated LAN: addresses live in a map, announcements in a list. */
+/**
+ * An in-memory Platform for tests: links and addresses live in maps, announcements in a list; link changes
+ * made through `setLink` / `replaceLink` / `addVip` reach `watchLinks` listeners as Linux's would.
+ */
 import { formatAddress, parseAddress } from '../packet/address';
-import { InterfaceAddress, Platform, splitCidr, VmacResult } from './types';
+import { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResult } from './types';
 
 /** One `announce` call as recorded by MemoryPlatform. */
 export interface Announcement {
@@ -28,8 +31,66 @@ export class MemoryPlatform implements Platform {
   /** When set, the next addVip/removeVip rejects with this error (then it is cleared). */
   failNext: Error | null = null;
 
+  private readonly state = new Map<string, { ifindex: number; up: boolean; adminUp: boolean; mac: string }>();
+  private readonly listeners = new Set<(links: LinkInfo[]) => void>();
+  private nextIndex = 2;
+
   constructor(interfaces: Record<string, readonly string[]> = {}) {
-    for (const [ifname, list] of Object.entries(interfaces)) this.addresses.set(ifname, list.map(normalize));
+    for (const [ifname, list] of Object.entries(interfaces)) {
+      this.addresses.set(ifname, list.map(normalize));
+      this.ensureLink(ifname);
+    }
+  }
+
+  private ensureLink(ifname: string): { ifindex: number; up: boolean; adminUp: boolean; mac: string } {
+    let l = this.state.get(ifname);
+    if (!l) {
+      const i = this.nextIndex++;
+      l = { ifindex: i, up: true, adminUp: true, mac: `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}` };
+      this.state.set(ifname, l);
+    }
+    return l;
+  }
+
+  private changed(): void {
+    const links = this.snapshot();
+    for (const l of this.listeners) l(links);
+  }
+
+  private snapshot(): LinkInfo[] {
+    return [...this.state].map(([ifname, l]) => ({ ifname, ...l, addresses: (this.addresses.get(ifname) ?? []).map((a) => ({ ...a })) }));
+  }
+
+  async links(): Promise<LinkInfo[]> {
+    return this.snapshot();
+  }
+
+  async watchLinks(listener: (links: LinkInfo[]) => void): Promise<Unsubscribe> {
+    this.listeners.add(listener);
+    listener(this.snapshot());
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Sets link `ifname` up (carrier and admin) or down; listeners hear of it. */
+  setLink(ifname: string, up: boolean): void {
+    const l = this.ensureLink(ifname);
+    l.up = up;
+    l.adminUp = up;
+    this.changed();
+  }
+
+  /** Deletes and re-creates `ifname` (new ifindex, its addresses gone), optionally with another MAC. */
+  replaceLink(ifname: string, mac?: string): void {
+    const old = this.ensureLink(ifname);
+    this.state.set(ifname, { ...old, ifindex: this.nextIndex++, mac: mac ?? old.mac });
+    this.addresses.set(ifname, []);
+    this.changed();
+  }
+
+  /** Adds or removes an address as someone else would (not a VIP of ours); listeners hear of it. */
+  setAddress(ifname: string, cidr: string, present: boolean): void {
+    if (present) void this.addVip(ifname, cidr);
+    else void this.removeVip(ifname, cidr);
   }
 
   private take(): void {
@@ -45,8 +106,10 @@ export class MemoryPlatform implements Platform {
     const a = normalize(cidr);
     const list = this.addresses.get(ifname) ?? [];
     this.addresses.set(ifname, list);
+    this.ensureLink(ifname);
     if (list.some((x) => x.address === a.address)) return false;
     list.push(a);
+    this.changed();
     return true;
   }
 
@@ -57,6 +120,7 @@ export class MemoryPlatform implements Platform {
     const i = list.findIndex((x) => x.address === a.address && x.prefixLength === a.prefixLength);
     if (i < 0) return false;
     list.splice(i, 1);
+    this.changed();
     return true;
   }
 
@@ -80,7 +144,11 @@ export class MemoryPlatform implements Platform {
     const same = this.vmacs.get(name);
     const created = !(same && same.base === base && same.mac === mac);
     this.vmacs.set(name, { base, mac });
-    if (created) this.addresses.set(name, []);
+    if (created) {
+      this.addresses.set(name, []);
+      this.ensureLink(name);
+      this.changed();
+    }
     return { created, ms: 0, warnings: [] };
   }
 
@@ -88,6 +156,8 @@ export class MemoryPlatform implements Platform {
     this.take();
     if (!this.vmacs.delete(name)) return false;
     this.addresses.delete(name);
+    this.state.delete(name);
+    this.changed();
     return true;
   }
 

@@ -2,10 +2,10 @@
  * A platform that hands VIP changes to the user's own command (for hosts where addresses are managed by
  * something else: a cloud API, a routing daemon, a firewall). vrrpd runs `COMMAND add IFNAME CIDR` and
  * `COMMAND del IFNAME CIDR` (no shell, own process group, killed after the timeout); exit 0 is success,
- * anything else an error the driver logs and counts. Listing and announcing are left to `base`.
+ * anything else an error the daemon logs and counts. Links, listing and announcing are left to `base`.
  */
 import { runCommand, splitCommand } from '../daemon/command';
-import type { InterfaceAddress, Platform } from './types';
+import type { InterfaceAddress, LinkInfo, Platform, Unsubscribe } from './types';
 
 export interface ScriptPlatformOptions {
   /** The command line, e.g. "/usr/local/sbin/vip-hook --site a"; the verb, interface and CIDR are appended. */
@@ -40,6 +40,14 @@ export class ScriptPlatform implements Platform {
 
   removeVip(ifname: string, cidr: string): Promise<boolean> {
     return this.run('del', ifname, cidr);
+  }
+
+  links(): Promise<LinkInfo[]> {
+    return this.opts.base.links();
+  }
+
+  watchLinks(listener: (links: LinkInfo[]) => void): Promise<Unsubscribe> {
+    return this.opts.base.watchLinks(listener);
   }
 
   listAddresses(ifname: string): Promise<InterfaceAddress[]> {

@@ -1,0 +1,62 @@
+/**
+ * What the daemon does on the host before the node core runs: removes what an unclean stop left behind
+ * (VIPs of our instances, their vmacs), makes the vmacs of `use_vmac` instances, and finds each instance's
+ * source address on its interface. All through the platform.
+ */
+import type { KeepalivedConfig, VrrpInstance } from '../config/types';
+import { configuredSource, vipCidr } from '../node/from-config';
+import { vipDeviceOf, vmacOf } from '../node/vmac-plan';
+import { canonicalAddress } from '../packet/address';
+import { LinkInfo, Platform, splitCidr } from '../platform/types';
+import type { LogFn } from './executor';
+
+/** The platform VIPs of an instance (virtual_ipaddress and _excluded). */
+function vipsOf(inst: VrrpInstance): Array<{ dev: string; cidr: string }> {
+  return [...inst.virtualAddresses, ...inst.virtualAddressesExcluded].map((v) => ({ dev: v.dev ?? vipDeviceOf(inst), cidr: vipCidr(v) }));
+}
+
+/** Removes the VIPs of `instances` that are on their interfaces now (and their vmacs), before any election. */
+export async function removeLeftovers(instances: readonly VrrpInstance[], platform: Platform, log: LogFn): Promise<void> {
+  for (const inst of instances) {
+    const vmac = vmacOf(inst);
+    if (vmac && platform.removeVmac && (await platform.removeVmac(vmac.name).catch(() => false))) log('info', `instance ${inst.name}: removed ${vmac.name}, left by an unclean stop`);
+  }
+  const links = new Map((await platform.links()).map((l) => [l.ifname, l]));
+  for (const inst of instances) {
+    for (const { dev, cidr } of vipsOf(inst)) {
+      const present = links.get(dev)?.addresses.some((a) => canonicalAddress(a.address) === canonicalAddress(splitCidr(cidr).address));
+      if (present && (await platform.removeVip(dev, cidr).catch(() => false))) log('info', `instance ${inst.name}: removed ${cidr} from ${dev}, left by an unclean stop`);
+    }
+  }
+}
+
+/** Creates the vmac of a `use_vmac` instance (keepalived semantics, see platform/vmac.ts); true when new. */
+export async function createVmac(inst: VrrpInstance, platform: Platform, log: LogFn): Promise<boolean> {
+  const vmac = vmacOf(inst);
+  if (!vmac) return false;
+  if (!platform.createVmac) throw new Error(`instance ${inst.name}: use_vmac is not supported by this platform`);
+  const r = await platform.createVmac(vmac.base, vmac.name, vmac.mac, inst.family);
+  for (const w of r.warnings) log('warn', `instance ${inst.name}: ${w}`);
+  log('info', `instance ${inst.name}: ${r.created ? 'created' : 'reused'} ${vmac.name} (macvlan private on ${vmac.base}, ${vmac.mac}) in ${r.ms.toFixed(1)} ms`);
+  return r.created;
+}
+
+/**
+ * The source address of `inst`: mcast_src_ip / unicast_src_ip, else the first global IPv4 (not one of its
+ * VIPs) or the link-local IPv6 address on its interface. @throws Error naming the instance when none.
+ */
+export function sourceOf(inst: VrrpInstance, links: readonly LinkInfo[]): string {
+  const configured = configuredSource(inst);
+  if (configured) return configured;
+  const vips = new Set(inst.virtualAddresses.map((v) => canonicalAddress(v.address)));
+  const link = links.find((l) => l.ifname === inst.interface);
+  if (!link) throw new Error(`instance ${inst.name}: interface ${inst.interface} does not exist`);
+  const pick = link.addresses.find((a) => a.family === inst.family && !vips.has(canonicalAddress(a.address)) && (inst.family === 4 ? a.scope === 'global' : a.scope === 'link'));
+  if (!pick) throw new Error(`instance ${inst.name}: interface ${inst.interface} has no ${inst.family === 4 ? 'IPv4' : 'IPv6 link-local'} address to send from`);
+  return pick.address;
+}
+
+/** Source addresses of every instance of `config`. @throws Error for the first instance without one. */
+export function sourcesOf(config: KeepalivedConfig, links: readonly LinkInfo[]): Map<string, string> {
+  return new Map(config.instances.map((i) => [i.name, sourceOf(i, links)]));
+}

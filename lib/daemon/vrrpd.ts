@@ -1,0 +1,341 @@
+/**
+ * `Vrrpd`: the daemon as a library class, a thin shell around the node core (lib/node). It reads
+ * keepalived.conf, prepares the host through the platform (leftovers, vmacs, source addresses), opens
+ * the transports, feeds the node packets, link changes, script results and tracked files, arms one timer
+ * at the node's next deadline, and carries out its actions (executor.ts). `vrrpd -f` is this class plus
+ * signals, pid file and control socket (lib/cli/run.ts).
+ */
+import EventEmitter from 'eventemitter3';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:net';
+import { loadConfig } from '../config/load';
+import { parseConfigText } from '../config/parse';
+import type { ConfigWarning, KeepalivedConfig } from '../config/types';
+import { canonicalAddress } from '../packet/address';
+import { nodeSpecOf } from '../node/from-config';
+import { VrrpNode } from '../node/node';
+import type { LinkState } from '../node/trackers';
+import type { InstanceStatus, NodeEvent, NodeEvents, NodeStatus } from '../node/types';
+import { vmacOf } from '../node/vmac-plan';
+import { LinuxPlatform } from '../platform/linux';
+import type { LinkInfo, Platform, Unsubscribe } from '../platform/types';
+import { Clock, systemClock, TimerHandle } from './clock';
+import { runCommand } from './command';
+import { startControlSocket } from './control';
+import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
+import { CommandRunner, Executor, LogFn } from './executor';
+import { createVmac, removeLeftovers, sourcesOf } from './host-setup';
+import { InterfaceWatch, vmacRepairs } from './interface-watch';
+import { acquirePidFile, releasePidFile } from './pidfile';
+
+/** How often tracked files are read, in milliseconds. */
+export const FILE_POLL_MS = 500;
+
+/** Options of `Vrrpd`. Every one has a production default. */
+export interface VrrpdOptions {
+  /** The host (default LinuxPlatform: rtnetlink, libpcap announcements). */
+  platform?: Platform;
+  /** Opens transports (default raw sockets). */
+  openTransport?: TransportFactory;
+  /** Monotonic time and timers (default performance.now / setTimeout). */
+  clock?: Clock;
+  /** One line per event (default: none). */
+  log?: LogFn;
+  /** Runs scripts and notify commands (default child processes with timeout and process-group kill). */
+  runCommand?: CommandRunner;
+  /** Held while running; a live holder refuses the start. */
+  pidFile?: string;
+  /** JSON control socket for `vrrpd status`. */
+  controlSocket?: string;
+}
+
+/** Status of a running daemon: the node's, with wall-clock transition times, and the transports. */
+export interface VrrpdStatus extends NodeStatus {
+  pid: number;
+  instances: Array<InstanceStatus & { lastTransitionTime: string | null; ioErrors: Record<string, number> }>;
+  transports: ReturnType<Endpoints['stats']>;
+}
+
+/** Where the configuration came from (what `reload()` without an argument reads again). */
+type Source = { path: string } | { text: string; file: string };
+
+function linkStates(links: readonly LinkInfo[]): LinkState[] {
+  return links.map((l) => ({ ifname: l.ifname, up: l.up, addresses: l.addresses.map((a) => canonicalAddress(a.address)) }));
+}
+
+/** The daemon. Events: 'state-change', 'priority-change', 'advert-dropped', 'warning' (lib/node/types.ts). */
+export class Vrrpd extends EventEmitter<NodeEvents> {
+  /** Warnings of the configuration last loaded (file:line:col). */
+  warnings: ConfigWarning[];
+  private config: KeepalivedConfig;
+  private readonly platform: Platform;
+  private readonly clock: Clock;
+  private readonly log: LogFn;
+  private readonly exec: Executor;
+  private readonly endpoints: Endpoints;
+  private node: VrrpNode | null = null;
+  private links: LinkInfo[] = [];
+  private timer: TimerHandle | null = null;
+  private timerAt: number | null = null;
+  private fileTimer: TimerHandle | null = null;
+  private unwatch: Unsubscribe | null = null;
+  private control: Server | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly watch = new InterfaceWatch();
+  private readonly repairing = new Set<string>();
+
+  private constructor(private source: Source, parsed: { config: KeepalivedConfig; warnings: ConfigWarning[] }, private readonly opts: VrrpdOptions) {
+    super();
+    this.config = parsed.config;
+    this.warnings = parsed.warnings;
+    this.platform = opts.platform ?? new LinuxPlatform();
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? (() => undefined);
+    const run = opts.runCommand ?? runCommand;
+    this.exec = new Executor({
+      platform: this.platform,
+      log: this.log,
+      runCommand: run,
+      transport: (ifname, family) => this.endpoints.get(ifname, family),
+      scriptDone: (script, outcome) => this.feed((n, now) => n.scriptResult(script, outcome, now)),
+      event: (e) => this.onEvent(e),
+    });
+    this.endpoints = new Endpoints(opts.openTransport ?? rawTransportFactory, this.clock, this.log, (ifname) => this.links.find((l) => l.ifname === ifname), (ifname, family, rx) =>
+      this.feed((n, now) => n.receive(ifname, family, rx.ip?.src ?? null, rx, now)),
+    );
+  }
+
+  /** A daemon for the keepalived.conf at `path`. @throws ConfigError (file:line:col) when it is invalid. */
+  static fromFile(path: string, options: VrrpdOptions = {}): Vrrpd {
+    return new Vrrpd({ path }, loadConfig(path), options);
+  }
+
+  /** A daemon for keepalived.conf `text` (named `file` in messages). @throws ConfigError when invalid. */
+  static fromText(text: string, options: VrrpdOptions = {}, file = 'keepalived.conf'): Vrrpd {
+    return new Vrrpd({ text, file }, parseConfigText(text, file), options);
+  }
+
+  /** The configuration running now. */
+  get configuration(): KeepalivedConfig {
+    return this.config;
+  }
+
+  /** Feeds the node (when running) and performs what it returns. */
+  private feed(fn: (node: VrrpNode, now: number) => ReturnType<VrrpNode['timer']>): void {
+    if (!this.node || this.stopping) return;
+    this.exec.run(fn(this.node, this.clock.now()));
+    this.arm();
+  }
+
+  /** One timer, at the node's next deadline. */
+  private arm(): void {
+    const at = this.node?.nextDeadline() ?? null;
+    if (at === this.timerAt) return;
+    this.timer?.cancel();
+    this.timer = null;
+    this.timerAt = at;
+    if (at === null || this.stopping) return;
+    this.timer = this.clock.at(at, () => {
+      this.timer = null;
+      this.timerAt = null;
+      this.feed((n, now) => n.timer(now));
+    });
+  }
+
+  private onEvent(e: NodeEvent): void {
+    switch (e.kind) {
+      case 'state-change': {
+        const d = e.data;
+        this.log('info', `instance ${d.instance}: ${d.from} -> ${d.to} (${d.reason}${d.detail ? `: ${d.detail}` : ''}), priority ${d.priority}`);
+        this.emit('state-change', d);
+        return;
+      }
+      case 'priority-change':
+        this.log('info', `instance ${e.data.instance}: effective priority ${e.data.from} -> ${e.data.to}`);
+        this.emit('priority-change', e.data);
+        return;
+      case 'advert-dropped':
+        this.emit('advert-dropped', e.data);
+        return;
+      case 'warning':
+        this.log('warn', e.data.message);
+        this.emit('warning', e.data);
+        return;
+    }
+  }
+
+  /** Opens the transports the node needs (and closes those it no longer needs). */
+  private openEndpoints(node: VrrpNode): void {
+    const keep = new Set<string>();
+    for (const { ifname, family } of node.endpoints()) {
+      keep.add(`${ifname}/${family}`);
+      // From a vmac the kernel would pick a VIP as IPv4 source: send from the base's address instead.
+      const on = node.instanceNames().map((n) => node.instanceSpec(n)).find((s) => s.rxInterface === ifname && s.router.family === family);
+      const source = on && on.rxInterface !== on.interface ? on.router.primaryAddress : undefined;
+      this.endpoints.ensure(ifname, family, node.lookup(ifname), source);
+      this.watch.watch(ifname);
+    }
+    this.endpoints.retain(keep);
+    for (const n of node.instanceNames()) {
+      const s = node.instanceSpec(n);
+      this.watch.watch(s.interface);
+      for (const v of s.vips) this.watch.watch(v.dev);
+    }
+  }
+
+  /** Pid file, leftovers, vmacs, transports, node; then the elections start. @throws Error when it cannot start. */
+  async start(): Promise<void> {
+    if (this.node) return;
+    if (this.opts.pidFile) acquirePidFile(this.opts.pidFile);
+    try {
+      if (this.config.instances.length === 0) throw new Error('no vrrp_instance is configured');
+      await removeLeftovers(this.config.instances, this.platform, this.log);
+      for (const inst of this.config.instances) await createVmac(inst, this.platform, this.log);
+      this.links = await this.platform.links();
+      const node = new VrrpNode(nodeSpecOf(this.config, sourcesOf(this.config, this.links)));
+      this.openEndpoints(node);
+      await this.endpoints.ready();
+      this.node = node;
+      this.watch.update(this.links);
+      this.feed((n, now) => n.setLinks(linkStates(this.links), now));
+      this.unwatch = await this.platform.watchLinks((links) => this.onLinks(links));
+      await this.pollFiles();
+      this.feed((n, now) => n.start(now));
+      if (this.opts.controlSocket) this.control = await startControlSocket(this.opts.controlSocket, (req) => this.handle(req.cmd));
+    } catch (e) {
+      await this.stop().catch(() => undefined);
+      throw e;
+    }
+    const s = this.node.status();
+    this.log('info', `started ${s.instances.length} instance(s): ${s.instances.map((i) => `${i.name} (VRID ${i.vrid}, IPv${i.family}, v${i.version}, ${i.interface}, from ${i.source})`).join(', ')}`);
+  }
+
+  private async pollFiles(): Promise<void> {
+    if (!this.node || this.stopping) return;
+    for (const f of this.node.trackedFiles()) {
+      const text = await readFile(f.path, 'utf8').catch(() => null);
+      this.feed((n, now) => n.fileText(f.name, text, now));
+    }
+    if (this.node.trackedFiles().length > 0 && !this.stopping) {
+      this.fileTimer = this.clock.at(this.clock.now() + FILE_POLL_MS, () => void this.pollFiles());
+    }
+  }
+
+  /**
+   * A link report from the platform: trackers first; then an interface deleted and created again (new
+   * ifindex) gets new sockets and a MASTER puts back the VIPs that went with it; a new MAC gets the VIPs
+   * announced again (the IPv6 capture tells our frames by MAC: it is reopened); a vmac of ours that is
+   * gone, down or without its link-local is made again, as keepalived does.
+   */
+  private onLinks(links: LinkInfo[]): void {
+    if (this.stopping || !this.node) return;
+    this.links = links;
+    this.feed((n, now) => n.setLinks(linkStates(links), now));
+    for (const change of this.watch.update(links)) {
+      const { ifname } = change;
+      if (change.kind === 'replaced') {
+        const why = `${ifname} was replaced (ifindex ${change.from} -> ${change.to})`;
+        this.log('info', `${why}: new sockets; a MASTER adds its VIPs back and announces them`);
+        this.endpoints.reopen(ifname, why);
+        this.feed((n, now) => n.reinstate(ifname, now));
+      } else {
+        const why = `${ifname} changed its MAC (${change.from} -> ${change.to})`;
+        this.log('info', `${why}: a MASTER announces its VIPs again`);
+        this.endpoints.reopen(ifname, why, 6);
+        this.feed((n, now) => n.reinstate(ifname, now, true));
+      }
+    }
+    const kept = new Map(this.config.instances.filter((i) => vmacOf(i)).map((i) => [vmacOf(i)?.name as string, i]));
+    for (const { name, why } of vmacRepairs([...kept].map(([n, i]) => ({ name: n, family: i.family })), links)) {
+      const inst = kept.get(name);
+      if (!inst || this.repairing.has(name)) continue;
+      this.repairing.add(name);
+      this.log('warn', `instance ${inst.name}: ${why}; making it again`);
+      void createVmac(inst, this.platform, this.log)
+        .then((created) => void (created || this.feed((n, now) => n.reinstate(name, now))))
+        .catch((e: Error) => this.log('warn', `instance ${inst.name}: cannot make ${name} again: ${e.message}`))
+        .finally(() => this.repairing.delete(name));
+    }
+  }
+
+  /**
+   * Reload without flap: the new configuration (the same file again, or `source`: a path, or text when it
+   * holds a newline or a brace) is parsed and validated first; when it is bad this rejects with the error
+   * (file:line:col) and the running configuration stays. Then unchanged instances keep state, timers and
+   * VIPs; changed ones are reconfigured; removed ones stop (priority 0, VIPs removed); added ones start.
+   */
+  async reload(source?: string): Promise<void> {
+    if (!this.node || this.stopping) throw new Error('vrrpd is not running');
+    const next: Source = source === undefined ? this.source : /[\n{]/.test(source) ? { text: source, file: 'keepalived.conf' } : { path: source };
+    const parsed = 'path' in next ? loadConfig(next.path) : parseConfigText(next.text, next.file);
+    if (parsed.config.instances.length === 0) throw new Error('no vrrp_instance is configured');
+    const old = new Map(this.config.instances.map((i) => [i.name, i]));
+    for (const inst of parsed.config.instances) if (!old.has(inst.name) || JSON.stringify(vmacOf(old.get(inst.name) as never)) !== JSON.stringify(vmacOf(inst))) await createVmac(inst, this.platform, this.log);
+    this.links = await this.platform.links();
+    const spec = nodeSpecOf(parsed.config, sourcesOf(parsed.config, this.links));
+    this.exec.run(this.node.apply(spec, this.clock.now()));
+    this.arm();
+    this.openEndpoints(this.node);
+    await this.exec.settled();
+    const kept = new Set(parsed.config.instances.map((i) => vmacOf(i)?.name).filter((n) => n !== undefined));
+    for (const inst of this.config.instances) {
+      const v = vmacOf(inst);
+      if (v && !kept.has(v.name) && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch(() => false);
+    }
+    this.source = next;
+    this.config = parsed.config;
+    this.warnings = parsed.warnings;
+    this.log('info', `reloaded: ${spec.instances.length} instance(s)`);
+  }
+
+  /** Status: one object per instance (see InstanceStatus), sync groups, unclaimed drops, transports. */
+  status(): VrrpdStatus {
+    const base = this.node?.status() ?? { instances: [], syncGroups: [], unclaimed: {} };
+    const wallOffset = Date.now() - this.clock.now();
+    return {
+      pid: process.pid,
+      ...base,
+      instances: base.instances.map((i) => ({
+        ...i,
+        lastTransitionTime: i.lastTransition ? new Date(wallOffset + i.lastTransition.atMs).toISOString() : null,
+        ioErrors: { ...(this.exec.ioErrors.get(i.name) ?? {}) },
+      })),
+      transports: this.endpoints.stats(),
+    };
+  }
+
+  /** Current states by instance name. */
+  states(): Record<string, string> {
+    return Object.fromEntries((this.node?.status().instances ?? []).map((i) => [i.name, i.state]));
+  }
+
+  private handle(cmd: string): unknown {
+    if (cmd === 'status') return this.status();
+    return { error: `unknown command ${cmd}` };
+  }
+
+  /** Priority 0 from every MASTER, every VIP removed, sockets closed, vmacs removed, pid file released. Idempotent. */
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = (async () => {
+        this.unwatch?.();
+        this.fileTimer?.cancel();
+        this.timer?.cancel();
+        if (this.node) this.exec.run(this.node.shutdown(this.clock.now()));
+        await this.exec.settled();
+        // Let the priority-0 adverts leave before the sockets close.
+        await new Promise((res) => setTimeout(res, 50));
+        this.endpoints.closeAll();
+        // Frame senders first: their libpcap handles must not outlive the vmac interfaces.
+        await this.platform.close();
+        for (const inst of this.config.instances) {
+          const v = vmacOf(inst);
+          if (v && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch((e: Error) => this.log('warn', `instance ${inst.name}: removing ${v.name}: ${e.message}`));
+        }
+        await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
+        if (this.opts.pidFile) releasePidFile(this.opts.pidFile);
+      })();
+    }
+    return this.stopping;
+  }
+}
