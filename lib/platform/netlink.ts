@@ -135,7 +135,11 @@ export class Rtnetlink {
   private request<T>(fn: (s: RtNetlinkSocket) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
     const run = this.queue.then(() => {
-      this.requests ??= createRtNetlink();
+      if (!this.requests) {
+        this.requests = createRtNetlink();
+        // A receive error (no listener would make it an uncaught exception): the request times out instead.
+        this.requests.socket.on('error', () => undefined);
+      }
       return fn(this.requests);
     });
     this.queue = run.catch(() => undefined);
