@@ -66,7 +66,7 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     router: toRouterConfig(inst, config.global, source),
     interface: inst.interface,
     rxInterface: xmitInterfaceOf(inst),
-    destinations: inst.unicastPeers.length > 0 ? [...inst.unicastPeers] : [inst.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6],
+    destinations: inst.unicastPeers.length > 0 ? inst.unicastPeers.map(canonicalAddress) : [inst.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6],
     unicastPeers: inst.unicastPeers.map(canonicalAddress),
     checksum: inst.v3ChecksumAsV2 ? 'message-only' : 'pseudo-header',
     expectations: expectationsOf(inst),

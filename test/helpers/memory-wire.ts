@@ -1,0 +1,96 @@
+/**
+ * An in-memory Ethernet segment for whole `Vrrpd` daemons in tests: each daemon's transport factory opens
+ * a port on the wire; a sent advert reaches every other port of the same interface name and family (or
+ * only the owner of a unicast destination), through the real receive step with the receiver's lookup.
+ */
+import { EventEmitter } from 'node:events';
+import type { TransportFactory, TransportRequest } from '../../lib/daemon/endpoints';
+import { parseAddress } from '../../lib/packet/address';
+import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../../lib/packet/constants';
+import type { IpHeader } from '../../lib/packet/ip';
+import { receiveVrrp } from '../../lib/packet/receive';
+import { emptyCounters, TransportCounters, VrrpTransport } from '../../lib/transport/types';
+
+class WirePort extends EventEmitter implements VrrpTransport {
+  readonly family: 4 | 6;
+  readonly ifname: string;
+  private readonly stats: TransportCounters = emptyCounters();
+  closed = false;
+
+  constructor(private readonly wire: MemoryWire, readonly host: string, readonly req: TransportRequest) {
+    super();
+    this.family = req.family;
+    this.ifname = req.ifname;
+  }
+
+  async send(message: Uint8Array, dst?: string): Promise<void> {
+    if (this.closed) throw new Error('transport closed');
+    this.stats.sent++;
+    this.wire.carry(this, Buffer.from(message), dst ?? (this.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6));
+  }
+
+  /** Delivers a packet to this port through the receive step. */
+  hear(bytes: Buffer, src: string, dst: string, ttl: number): void {
+    if (this.closed) return;
+    this.stats.received++;
+    const family = this.family;
+    const ip: IpHeader = {
+      family, src, dst, srcBytes: parseAddress(src, family), dstBytes: parseAddress(dst, family), ttl, protocol: IPPROTO_VRRP,
+      payloadOffset: 0, payloadEnd: bytes.length, truncated: false,
+    };
+    const rx = receiveVrrp(bytes, 0, bytes.length, ip, this.req.lookup, ip);
+    if (rx.valid) {
+      this.stats.accepted++;
+      this.emit('advert', bytes, ip, rx);
+    } else {
+      const r = rx.reason ?? 'BAD_IP_HEADER';
+      this.stats.dropped[r] = (this.stats.dropped[r] ?? 0) + 1;
+      this.emit('drop', r, rx);
+    }
+  }
+
+  counters(): TransportCounters {
+    return { ...this.stats, dropped: { ...this.stats.dropped } };
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** The segment. `hosts` maps a host name to the addresses it owns (for unicast and the IP source). */
+export class MemoryWire {
+  readonly ports: WirePort[] = [];
+  /** Every packet carried: sender host, destination, the VRRP message. */
+  readonly sent: Array<{ t: number; host: string; src: string; dst: string; bytes: Buffer }> = [];
+
+  /** `now`: the clock the daemons run on (sent packets are stamped with it). */
+  constructor(private readonly hosts: Record<string, { source4?: string; source6?: string; owns: string[] }>, private readonly now: () => number = () => 0) {}
+
+  /** The transport factory of host `name`. */
+  factory(name: string): TransportFactory {
+    return (req) => {
+      const p = new WirePort(this, name, req);
+      this.ports.push(p);
+      return p;
+    };
+  }
+
+  /** Injects a packet from outside (e.g. an attacker) to every open port of `ifname` and `family`. */
+  inject(src: string, bytes: Buffer, opts: { family: 4 | 6; ifname?: string; ttl?: number; dst?: string }): void {
+    const dst = opts.dst ?? (opts.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6);
+    for (const p of this.ports) if (!p.closed && p.family === opts.family && p.ifname === (opts.ifname ?? 'eth0')) p.hear(bytes, src, dst, opts.ttl ?? VRRP_TTL);
+  }
+
+  carry(from: WirePort, bytes: Buffer, dst: string): void {
+    const h = this.hosts[from.host];
+    const src = (from.family === 4 ? h?.source4 : h?.source6) ?? (from.req.source as string);
+    this.sent.push({ t: this.now(), host: from.host, src, dst, bytes });
+    const group = dst === VRRP_GROUP_V4 || dst === VRRP_GROUP_V6;
+    for (const p of this.ports) {
+      if (p === from || p.closed || p.family !== from.family || p.ifname !== from.ifname || p.host === from.host) continue;
+      if (!group && !this.hosts[p.host]?.owns.includes(dst)) continue;
+      p.hear(bytes, src, dst, VRRP_TTL);
+    }
+  }
+}
