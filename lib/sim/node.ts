@@ -70,6 +70,8 @@ export class SimHost extends EventEmitter<NodeEvents> {
   dead = false;
   private readonly outcomes = new Map<string, ScriptOutcome>();
   private readonly links = new Map<string, LinkState>();
+  /** Tracked file contents the test set (a file never set is missing: null). */
+  private readonly files = new Map<string, string | null>();
   /** The deadline the LAN has queued a timer event for. */
   scheduled: number | null = null;
 
@@ -87,6 +89,7 @@ export class SimHost extends EventEmitter<NodeEvents> {
     for (const i of spec.instances) i.port = name;
     const host = new SimHost(name, spec, lan, addresses, observer);
     host.perform(host.node.setLinks([...host.links.values()], lan.now));
+    host.readFiles();
     return host;
   }
 
@@ -104,7 +107,13 @@ export class SimHost extends EventEmitter<NodeEvents> {
 
   /** The content of tracked file `name` now (null: unreadable). */
   setFile(name: string, text: string | null): void {
+    this.files.set(name, text);
     this.perform(this.node.fileText(name, text, this.lan.now));
+  }
+
+  /** Feeds every tracked file's content (null: missing), as the daemon reads them before start and after reload. */
+  private readFiles(): void {
+    for (const f of this.node.trackedFiles()) this.perform(this.node.fileText(f.name, this.files.get(f.name) ?? null, this.lan.now));
   }
 
   /** Starts every instance. */
@@ -127,6 +136,7 @@ export class SimHost extends EventEmitter<NodeEvents> {
     const spec = nodeSpecOf(config, sourcesOf(config, ifaces));
     for (const i of spec.instances) i.port = this.name;
     this.perform(this.node.apply(spec, this.lan.now));
+    this.readFiles();
   }
 
   /** The node's status (the shape of `vrrpd status --json`). */

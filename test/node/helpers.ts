@@ -134,10 +134,13 @@ export function conf(...blocks: string[]): string {
   return [block('global_defs', ['router_id test']).join('\n'), ...blocks].join('\n') + '\n';
 }
 
-/** A LAN with hosts lb1, lb2, ... running `confs[i]`, host i+1 owning the variant's address i+1. */
-export function lanOf(v: NodeVariant, confs: string[], starts: number[] = []): { lan: SimulatedLan; hosts: SimHost[] } {
+/**
+ * A LAN with hosts lb1, lb2, ... running `confs[i]`, host i+1 owning the variant's addresses i+1 (plus
+ * interfaces `more`), started at `starts[i]` (default 0).
+ */
+export function lanOf(v: NodeVariant, confs: string[], starts: number[] = [], more: Record<string, string[]> = {}): { lan: SimulatedLan; hosts: SimHost[] } {
   const lan = new SimulatedLan();
-  const hosts = confs.map((text, k) => lan.addNode(`lb${k + 1}`, text, { addresses: v.addresses(k + 1), start: starts[k] ?? 0 }));
+  const hosts = confs.map((text, k) => lan.addNode(`lb${k + 1}`, text, { addresses: { ...v.addresses(k + 1), ...more }, start: starts[k] ?? 0 }));
   return { lan, hosts };
 }
 
