@@ -8,27 +8,12 @@ import type { InstanceLookup, ReceiveResult } from '../packet/receive';
 import type { LinkInfo } from '../platform/types';
 import { openTransport } from '../transport';
 import { Ipv4SourceTransport } from '../transport/ipv4-source';
-import type { TransportCounters, VrrpTransport } from '../transport/types';
+import type { TransportCounters, TransportFactory, VrrpTransport } from '../transport/types';
+
+export type { TransportFactory, TransportRequest } from '../transport/types';
 import type { Clock } from './clock';
 import type { LogFn } from './executor';
 import { ReopeningTransport } from './reopening-transport';
-
-/** What a transport is opened with. `source` (`use_vmac`): our address on the base interface. */
-export interface TransportRequest {
-  family: Family;
-  ifname: string;
-  ifindex: number;
-  mac: string;
-  lookup: InstanceLookup;
-  /**
-   * IPv4 must send with it (not the VIP the kernel would pick on a vmac); IPv6 sends with it (the vmac's
-   * link-local) and must tell its own adverts by it, not by the shared MAC.
-   */
-  source?: string;
-}
-
-/** Opens a transport (raw sockets in production, doubles in tests). @throws Error when it cannot. */
-export type TransportFactory = (req: TransportRequest) => VrrpTransport;
 
 /** Raw sockets (IPv4; IPv6 receive through libpcap), IP_HDRINCL for an IPv4 vmac. */
 export const rawTransportFactory: TransportFactory = (r) => {

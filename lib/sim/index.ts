@@ -8,3 +8,4 @@ export type { LinkVerdict } from './links';
 export { EventQueue } from './queue';
 export type { Timed } from './queue';
 export { mulberry32 } from './prng';
+export { MemoryWire } from './wire';

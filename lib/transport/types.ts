@@ -90,3 +90,21 @@ export function emptyCounters(): TransportCounters {
 export function copyCounters(c: TransportCounters): TransportCounters {
   return { ...c, dropped: { ...c.dropped } };
 }
+
+/** What a transport is opened with. `source` (`use_vmac`): our address on the base interface. */
+export interface TransportRequest {
+  family: Family;
+  ifname: string;
+  ifindex: number;
+  mac: string;
+  lookup: InstanceLookup;
+  /**
+   * IPv4 must send with it (not the VIP the kernel would pick on a vmac); IPv6 sends with it (the vmac's
+   * link-local) and must tell its own adverts by it, not by the shared MAC.
+   */
+  source?: string;
+}
+
+/** Opens a transport (raw sockets in production, doubles in tests). @throws Error when it cannot. */
+export type TransportFactory = (req: TransportRequest) => VrrpTransport;
+

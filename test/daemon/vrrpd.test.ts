@@ -16,7 +16,7 @@ import type { StateChangeEvent } from '../../lib/node/types';
 import { MemoryPlatform } from '../../lib/platform/memory';
 import { ConfigError } from '../../lib/errors';
 import { FakeClock, flush } from '../helpers/fake-clock';
-import { MemoryWire } from '../helpers/memory-wire';
+import { MemoryWire } from '../../lib/sim/wire';
 
 interface Opts {
   prio: number;

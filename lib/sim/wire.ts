@@ -1,16 +1,16 @@
 /**
- * An in-memory Ethernet segment for whole `Vrrpd` daemons in tests: each daemon's transport factory opens
+ * An in-memory Ethernet segment for whole `Vrrpd` daemons (embedding tests, examples): each daemon's transport factory opens
  * a port on the wire; a sent advert reaches every other port of the same interface name and family (or
  * only the owner of a unicast destination), through the real receive step with the receiver's lookup.
  */
 import { EventEmitter } from 'node:events';
-import type { TransportFactory, TransportRequest } from '../../lib/daemon/endpoints';
-import { parseAddress } from '../../lib/packet/address';
-import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../../lib/packet/constants';
-import type { IpHeader } from '../../lib/packet/ip';
-import { receiveVrrp } from '../../lib/packet/receive';
-import { emptyCounters, TransportCounters, VrrpTransport } from '../../lib/transport/types';
+import { parseAddress } from '../packet/address';
+import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
+import type { IpHeader } from '../packet/ip';
+import { receiveVrrp } from '../packet/receive';
+import { emptyCounters, TransportCounters, TransportFactory, TransportRequest, VrrpTransport } from '../transport/types';
 
+/** One daemon's port on the wire (a VrrpTransport). */
 class WirePort extends EventEmitter implements VrrpTransport {
   readonly family: 4 | 6;
   readonly ifname: string;
@@ -60,6 +60,7 @@ class WirePort extends EventEmitter implements VrrpTransport {
 
 /** The segment. `hosts` maps a host name to the addresses it owns (for unicast and the IP source). */
 export class MemoryWire {
+  /** Every port opened, in order. */
   readonly ports: WirePort[] = [];
   /** Every packet carried: sender host, destination, the VRRP message. */
   readonly sent: Array<{ t: number; host: string; src: string; dst: string; bytes: Buffer }> = [];
@@ -82,6 +83,7 @@ export class MemoryWire {
     for (const p of this.ports) if (!p.closed && p.family === opts.family && p.ifname === (opts.ifname ?? 'eth0')) p.hear(bytes, src, dst, opts.ttl ?? VRRP_TTL);
   }
 
+  /** Carries one packet from `from` to the other ports (internal to the ports). */
   carry(from: WirePort, bytes: Buffer, dst: string): void {
     const h = this.hosts[from.host];
     const src = (from.family === 4 ? h?.source4 : h?.source6) ?? (from.req.source as string);
