@@ -5,6 +5,8 @@
  * independently of lib/fsm/timers.ts).
  */
 import type { RouterState, TransitionReason } from '../../lib/fsm';
+import type { Advertisement } from '../../lib/packet/advertisement';
+import { padAuth } from '../../lib/packet/receive';
 import { SimulatedLan, type SimHost } from '../../lib/sim';
 import { type Variant, mdiMs, skewMs } from '../helpers/sim';
 
@@ -198,4 +200,11 @@ export function advertSchedule(t0: number, intervalMs: number, until: number): n
   const out: number[] = [];
   for (let t = t0; t <= until; t += intervalMs) out.push(t);
   return out;
+}
+
+/** A crafted advert (for `lan.inject`) for `vrid` with the variant's VIPs (v2: its interval, password `secret`). */
+export function advertOf(v: NodeVariant, priority: number, vrid = 51): Advertisement {
+  return v.version === 2
+    ? { version: 2, family: 4, vrid, priority, intervalS: v.intervalCs / 100, authType: 1, authData: padAuth(Buffer.from('secret')), addresses: [...v.vips] }
+    : { version: 3, family: v.family, vrid, priority, intervalCs: v.intervalCs, addresses: [...v.vips] };
 }
