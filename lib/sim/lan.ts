@@ -309,7 +309,9 @@ export class SimulatedLan implements SimHostLan {
 
   /** SimHostLan: a host sends; every other live host on the same-named interface may receive it. */
   transmit(from: SimHost, a: Extract<NodeAction, { type: 'transmit' }>): void {
-    const fromPort = from.node.instanceSpec(a.instance).port ?? from.name;
+    // A reload that removes an instance returns its priority-0 advert after the instance is gone.
+    const known = from.node.instanceNames().includes(a.instance);
+    const fromPort = (known ? from.node.instanceSpec(a.instance).port : undefined) ?? from.name;
     const group = a.dst === VRRP_GROUP_V4 || a.dst === VRRP_GROUP_V6;
     const vrid = a.bytes[1];
     for (const to of this.hosts.values()) {
