@@ -229,3 +229,23 @@ describe('node trackers: a weight-0 script that has not reported yet (node core 
     expect(node.status().instances[0].lastTransition).toEqual({ from: 'INIT', to: 'FAULT', reason: 'fault', atMs: 1200 });
   });
 });
+
+describe('node trackers: the source address found at start (node core driven directly)', () => {
+  const v = VARIANTS[1];
+  const text = conf(instance(v, { priority: 150 }));
+
+  test('gone from its interface (link still up): the instance enters FAULT, sends nothing; back: BACKUP with a full Master_Down_Interval', () => {
+    const { config } = parseConfigText(text, 'lb1.conf');
+    const node = new VrrpNode(nodeSpecOf(config, new Map([['VI_1', 'fe80::1']])));
+    const states = (actions: NodeAction[]): string[] =>
+      actions.flatMap((a) => (a.type === 'event' && a.event.kind === 'state-change' ? [`${a.event.data.from}->${a.event.data.to}`] : []));
+    node.setLinks([{ ifname: 'eth0', up: true, addresses: ['fe80::1', '2001:db8::1'] }], 0);
+    expect(states(node.start(0))).toEqual(['INIT->BACKUP']);
+    const lost = node.setLinks([{ ifname: 'eth0', up: true, addresses: ['2001:db8::1'] }], 1000);
+    expect(states(lost)).toEqual(['BACKUP->FAULT']);
+    expect(lost.some((a) => a.type === 'log' && a.message === 'source address fe80::1 is gone from eth0')).toBe(true);
+    expect(node.timer(10000).filter((a) => a.type === 'transmit')).toEqual([]);
+    expect(states(node.setLinks([{ ifname: 'eth0', up: true, addresses: ['fe80::1', '2001:db8::1'] }], 12000))).toEqual(['FAULT->BACKUP']);
+    expect(node.router('VI_1').nextDeadline()).toBe(12000 + mdiMs(v, 150));
+  });
+});
