@@ -326,12 +326,12 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
         // Let the priority-0 adverts leave before the sockets close.
         await new Promise((res) => setTimeout(res, 50));
         this.endpoints.closeAll();
-        // Frame senders first: their libpcap handles must not outlive the vmac interfaces.
-        await this.platform.close();
+        // Vmacs before the platform's handles close (removeVmac closes the frame sender on the vmac first).
         for (const inst of this.config.instances) {
           const v = vmacOf(inst);
           if (v && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch((e: Error) => this.log('warn', `instance ${inst.name}: removing ${v.name}: ${e.message}`));
         }
+        await this.platform.close();
         await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
         if (this.opts.pidFile) releasePidFile(this.opts.pidFile);
       })();

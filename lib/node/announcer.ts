@@ -1,5 +1,5 @@
 /**
- * The announcement schedule of one instance as deadlines (announce.ts has keepalived's rounds): on entering
+ * The announcement schedule of one instance (lists of "address/len") as deadlines (announce.ts has keepalived's rounds): on entering
  * MASTER the first burst is due at once, the rest at their times; refreshes repeat while MASTER. Pure.
  */
 import { AnnounceConfig, initialRounds, refreshRound } from './announce';
@@ -25,6 +25,14 @@ export class Announcer {
   /** Entering MASTER (or reinstating) at `now` for `addresses`: returns the announcements due at once. */
   entered(now: number, addresses: readonly string[]): Array<readonly string[]> {
     this.cancel();
+    return this.added(now, addresses);
+  }
+
+  /**
+   * Addresses added while MASTER (reload): their own schedule, beside what is pending for the others.
+   * Returns the announcements due at once.
+   */
+  added(now: number, addresses: readonly string[]): Array<readonly string[]> {
     for (const round of initialRounds(this.cfg)) this.burst(now + round.atMs, addresses, round.count, false);
     const refresh = refreshRound(this.cfg);
     if (refresh) this.pending.push({ at: now + refresh.atMs, addresses, refresh: true });

@@ -216,7 +216,7 @@ export class VrrpNode {
       if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
     }
     for (const i of this.insts.values()) {
-      for (const addresses of i.announcer.due(now)) out.push(this.announceAction(i, addresses));
+      for (const cidrs of i.announcer.due(now)) out.push(this.announceRaw(i, cidrs));
     }
     if (this.started && !this.stopped) out.push(...this.trackers.startDue(now));
     return out;
@@ -403,17 +403,25 @@ export class VrrpNode {
     const was = i.spec;
     i.spec = s;
     i.announcer.configure(s.announce);
-    const actions = i.router.reconfigure(now, s.router);
+    const master = i.router.state === 'MASTER';
+    // The router's own VIP actions are replaced by one diff over every platform VIP (advert, excluded,
+    // device or prefix changes), and the new ones are announced without cutting the others' schedule.
+    const actions = i.router.reconfigure(now, s.router).filter((a) => a.type !== 'add-vips' && a.type !== 'remove-vips' && a.type !== 'announce');
     this.perform(i, actions, now, out);
-    if (i.router.state !== 'MASTER') return;
-    // VIPs outside the advert (virtual_ipaddress_excluded, or a device change) follow the new list.
-    const cidrs = (l: VipSpec[]): Set<string> => new Set(l.map((v) => `${v.dev} ${v.cidr}`));
-    const before = cidrs(this.vipsFor(was, was.router.virtualAddresses));
-    const after = cidrs(this.vipsFor(s, s.router.virtualAddresses));
-    const gone = this.vipsFor(was, was.router.virtualAddresses).filter((v) => !after.has(`${v.dev} ${v.cidr}`));
-    const added = this.vipsFor(s, s.router.virtualAddresses).filter((v) => !before.has(`${v.dev} ${v.cidr}`));
+    if (!master) return;
+    const keyOf = (v: VipSpec): string => `${v.dev} ${v.cidr}`;
+    const before = this.vipsFor(was, was.router.virtualAddresses);
+    const after = this.vipsFor(s, s.router.virtualAddresses);
+    const had = new Set(before.map(keyOf));
+    const has = new Set(after.map(keyOf));
+    const gone = before.filter((v) => !has.has(keyOf(v)));
+    const added = after.filter((v) => !had.has(keyOf(v)));
     if (gone.length > 0) out.push({ type: 'remove-vips', instance: s.router.name, vips: gone });
-    if (added.length > 0) out.push({ type: 'add-vips', instance: s.router.name, vips: added });
+    if (added.length > 0) {
+      out.push({ type: 'add-vips', instance: s.router.name, vips: added });
+      const addresses = added.filter((v) => v.dev === s.announceDev || v.dev === s.interface).map((v) => v.cidr);
+      for (const list of i.announcer.added(now, addresses)) out.push(this.announceRaw(i, list));
+    }
   }
 
   /** The platform VIPs of router addresses `addresses`; the whole list brings the excluded ones too. */
@@ -427,9 +435,13 @@ export class VrrpNode {
     });
   }
 
-  private announceAction(i: Instance, addresses: readonly string[]): NodeAction {
-    const cidrs = this.vipsFor(i.spec, addresses).filter((v) => v.dev === i.spec.announceDev || v.dev === i.spec.interface).map((v) => v.cidr);
-    const a: NodeAction = { type: 'announce', instance: i.spec.router.name, dev: i.spec.announceDev, addresses: cidrs };
+  /** The platform VIPs ("address/len") of router addresses `addresses` that the announcing device carries. */
+  private announcedCidrs(i: Instance, addresses: readonly string[]): string[] {
+    return this.vipsFor(i.spec, addresses).filter((v) => v.dev === i.spec.announceDev || v.dev === i.spec.interface).map((v) => v.cidr);
+  }
+
+  private announceRaw(i: Instance, cidrs: readonly string[]): NodeAction {
+    const a: NodeAction = { type: 'announce', instance: i.spec.router.name, dev: i.spec.announceDev, addresses: [...cidrs] };
     if (i.spec.announceMac !== undefined) a.mac = i.spec.announceMac;
     return a;
   }
@@ -473,7 +485,7 @@ export class VrrpNode {
           out.push({ type: 'remove-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
           break;
         case 'announce':
-          for (const addresses of i.announcer.entered(now, a.addresses)) out.push(this.announceAction(i, addresses));
+          for (const cidrs of i.announcer.entered(now, this.announcedCidrs(i, a.addresses))) out.push(this.announceRaw(i, cidrs));
           break;
         case 'state-change':
           if (a.to === 'MASTER') i.counters.becomeMaster++;

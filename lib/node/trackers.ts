@@ -2,7 +2,8 @@
  * The trackers of one host (lib/track, pure) and what feeds them: script results, link states and file
  * contents reported by the shell, and the script schedule (which script is due when). Shared trackers,
  * per-instance views with their own weights (keepalived.conf(5) track_script / track_interface /
- * track_file). Reload keeps the state of every tracker whose definition did not change.
+ * track_file). Reload keeps the state of every tracker by name (a changed script's schedule and rise/fall
+ * streak start again).
  */
 import { FileTracker, InterfaceTracker, ScriptOutcome, ScriptTracker, Tracker } from '../track';
 import type { FileSpec, InstanceSpec, NodeSpec, ScriptSpec } from './spec';
@@ -40,10 +41,15 @@ export class NodeTrackers {
   constructor(spec: NodeSpec, previous?: NodeTrackers) {
     for (const s of spec.scripts) {
       const old = previous?.scripts.get(s.name);
-      const tracker = old && same(old.spec, s) ? old.tracker : new ScriptTracker({
-        name: s.name, intervalMs: s.intervalMs, timeoutMs: s.timeoutMs, weight: s.weight, reverse: s.reverse, rise: s.rise, fall: s.fall, initFail: s.initFail,
-      });
-      this.scripts.set(s.name, { spec: s, tracker });
+      let tracker = old?.tracker;
+      if (!old || !same(old.spec, s)) {
+        tracker = new ScriptTracker({
+          name: s.name, intervalMs: s.intervalMs, timeoutMs: s.timeoutMs, weight: s.weight, reverse: s.reverse, rise: s.rise, fall: s.fall, initFail: s.initFail,
+        });
+        // A same-named script keeps its state across reload, as keepalived does.
+        if (old) tracker.inherit(old.tracker);
+      }
+      this.scripts.set(s.name, { spec: s, tracker: tracker as ScriptTracker });
     }
     for (const f of spec.files) {
       const old = previous?.files.get(f.name);

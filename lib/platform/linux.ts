@@ -112,8 +112,16 @@ export class LinuxPlatform implements Platform {
     return createVmac(base, name, mac, family, { netlink: this.netlink, sysctlRoot: this.sysctlRoot });
   }
 
-  /** RTM_DELLINK of `name`; false when there was no such interface. */
-  removeVmac(name: string): Promise<boolean> {
+  /**
+   * RTM_DELLINK of `name`; false when there was no such interface. The frame sender on it is closed first:
+   * a libpcap handle must not outlive its interface (the `cap` addon aborts its process).
+   */
+  async removeVmac(name: string): Promise<boolean> {
+    const sender = this.senders.get(name);
+    if (sender) {
+      this.senders.delete(name);
+      await sender.close();
+    }
     return removeVmac(name, { netlink: this.netlink, sysctlRoot: this.sysctlRoot });
   }
 

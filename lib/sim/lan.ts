@@ -202,13 +202,13 @@ export class SimulatedLan implements SimHostLan {
 
   /**
    * Sends a crafted advert from `src` (a host that is not on the LAN) at `at` to every host, or to the
-   * hosts of routers `to`; `ttl` other than 255 exercises the receive rules.
+   * hosts or routers named in `to`; `ttl` other than 255 exercises the receive rules.
    */
   inject(src: string, advert: Advertisement, opts: { at?: number; to?: readonly string[]; ttl?: number } = {}): void {
     this.schedule(opts.at ?? this.clock, () => {
       const dst = advert.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6;
       const bytes = encode(advert, undefined, 0, { src, dst, checksum: this.checksum });
-      const targets = opts.to ? [...new Set(opts.to.map((n) => this.hostOf(n)))] : [...this.hosts.values()];
+      const targets = opts.to ? [...new Set(opts.to.map((n) => this.routerHosts.get(n) ?? this.host(n)))] : [...this.hosts.values()];
       for (const h of targets) this.deliver(h, 'eth0', bytes, src, dst, advert.family, opts.ttl ?? VRRP_TTL);
     });
   }

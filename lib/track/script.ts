@@ -89,6 +89,19 @@ export class ScriptTracker implements Tracker {
     this.state = this.initFail ? 'down' : 'init';
   }
 
+  /**
+   * Reload of a script whose definition changed (keepalived keeps a same-named script's state,
+   * vrrp_script.c clear_diff_script): takes `previous`'s state, last outcome and schedule; the streak
+   * towards rise/fall starts again. A run still going in `previous` reports to the new tracker.
+   */
+  inherit(previous: ScriptTracker): void {
+    this.state = previous.state;
+    this.last = previous.last;
+    this.startedAt = previous.startedAt;
+    this.nextRun = previous.nextRun;
+    this.streak = 0;
+  }
+
   /** `'init'` before the first result (unless `initFail`), then `'up'` or `'down'` per rise/fall. */
   status(): TrackState {
     return this.state;

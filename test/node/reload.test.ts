@@ -174,16 +174,13 @@ describe.each(VARIANTS)('node reload ($label)', (v) => {
 });
 
 /*
- * Known gap in lib/node/trackers.ts (NodeTrackers keeps a vrrp_script's state across reload only when its
- * definition is unchanged): a script whose interval (or rise, fall, timeout...) changed starts again with
- * no result, so its instance's tracker impact is undone until the next run. keepalived keeps the state
- * of a same-named script across reload (clear_diff_script). These are written to the correct behaviour
- * and marked `test.failing`: they turn red when the gap is fixed (then drop `.failing`).
+ * keepalived keeps the state of a same-named vrrp_script across reload (clear_diff_script), also when its
+ * definition (interval, rise, fall, timeout...) changed: its instance's tracker impact must not be undone.
  */
-describe('node reload: a vrrp_script whose definition changed keeps its state (KNOWN GAP)', () => {
+describe('node reload: a vrrp_script whose definition changed keeps its state (keepalived clear_diff_script)', () => {
   const v = VARIANTS[0];
 
-  test.failing('a succeeding weight +60 script with a new interval: the MASTER keeps 160, no priority change', () => {
+  test('a succeeding weight +60 script with a new interval: the MASTER keeps 160, no priority change', () => {
     const text = (interval: number): string => conf(script('chk', { interval, weight: 60 }), instance(v, { priority: 100, trackScripts: ['chk'] }));
     const { lan, hosts: [lb1] } = lanOf(v, [text(1), conf(instance(v, { priority: 150 }))], [0, 3000]);
     const seen: string[] = [];
@@ -193,7 +190,7 @@ describe('node reload: a vrrp_script whose definition changed keeps its state (K
     expect(seen).toEqual(['0 100->160']);
   });
 
-  test.failing('a failing weight-0 script with a new interval: the instance stays in FAULT (no FAULT -> BACKUP -> FAULT, no notify)', () => {
+  test('a failing weight-0 script with a new interval: the instance stays in FAULT (no FAULT -> BACKUP -> FAULT, no notify)', () => {
     const text = (interval: number): string => conf(script('chk', { interval }), instance(v, { priority: 150, trackScripts: ['chk'] }));
     const { lan, hosts: [lb1] } = lanOf(v, [text(1), conf(instance(v, { priority: 100 }))]);
     lan.schedule(4500, () => lb1.setScriptResult('chk', 'failure'));
