@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, VrrpError } from '../errors';
 import { CliIo, processIo } from './io';
 import { INSPECT_USAGE, runInspect } from './inspect';
+import { DEMO_USAGE, runDemo } from './demo';
 import { DEFAULT_CONTROL_SOCKET, DEFAULT_PID_FILE, runCheck, runDaemon, runStatus } from './run';
 
 const HELP = `vrrpd — VRRP (RFC 3768 v2, RFC 9568 v3) daemon and tools
@@ -29,6 +30,11 @@ Usage:
       --timeline: per virtual router, who was MASTER from when to when, each takeover and how long
       it took from the old master's last advert, and anomalies (two masters, interval, address-list,
       checksum-form or auth mismatches between peers, TTL not 255).
+  ${DEMO_USAGE}
+      Needs root. Two vrrpd routers (r1, r2) with a health-checked HTTP service and a client, in network
+      namespaces of its own (documentation addresses 192.0.2.0/24): r1's service stops, r2 takes the VIP;
+      it comes back, r1 preempts. Prints each keepalived.conf and the outage split into detection,
+      protocol and data plane; --auto runs unattended and exits 0 only if every step happened as expected.
   vrrpd --help | --version
 
 Paths vrrpd writes (set them per daemon when several run on one machine, e.g. in namespaces):
@@ -101,6 +107,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         // Awaited here, so a failure is caught below (one line, exit 1), not a stack trace.
         return await runStatus(values['control-socket'] ?? DEFAULT_CONTROL_SOCKET, values.json === true, io);
       }
+      case 'demo':
+        return await runDemo(rest, io);
       case 'run':
       case '-f':
       case '-t':
