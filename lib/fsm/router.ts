@@ -5,7 +5,7 @@
  * The driver calls `timer(now)` once `now >= nextDeadline()`.
  */
 import type { Advertisement } from '../packet/advertisement';
-import { formatAddress, parseAddress } from '../packet/address';
+import { canonicalOfFamily } from '../packet/address-cache';
 import { buildAdvert, rejectReason } from './advert';
 import { resolveConfig, ResolvedConfig } from './config';
 import { assertNever } from '../assert';
@@ -150,12 +150,8 @@ export class VirtualRouter {
    * Applies RFC 9568 §6.4.2 (Backup) or §6.4.3 (MASTER); ignores it in INIT and FAULT.
    */
   receive(advert: Advertisement, from: AdvertSource, now: number): Action[] {
-    let src: string;
-    try {
-      src = formatAddress(parseAddress(from.src, this.config.family), 0, this.config.family);
-    } catch {
-      return drop('FAMILY_MISMATCH');
-    }
+    const src = canonicalOfFamily(from.src, this.config.family);
+    if (src === null) return drop('FAMILY_MISMATCH');
     switch (this.current) {
       case 'INIT':
         return drop('STATE_INIT');

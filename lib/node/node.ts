@@ -6,10 +6,12 @@
  * returns the actions for the shell (lib/daemon, lib/sim). No clock, socket or process.
  */
 import { VirtualRouter } from '../fsm/router';
+import { EventQueue } from './queue';
 import { SyncGroup } from '../fsm/sync-group';
 import type { Action } from '../fsm/types';
 import { encode } from '../packet/advertisement';
 import { canonicalAddress } from '../packet/address';
+import { canonicalAddressCached } from '../packet/address-cache';
 import type { Family } from '../packet/constants';
 import type { InstanceLookup, ReceiveResult, ReceiveWarning } from '../packet/receive';
 import { sameImpact, trackerImpact, type ScriptOutcome, type TrackerImpact } from '../track';
@@ -34,6 +36,12 @@ interface Instance {
   last: TransitionStatus | null;
   /** Startup was asked for (it waits while a weight-0 tracker has no result yet). */
   wanted: boolean;
+  /** Its earliest deadline (router timer or announcement) as last queued, or null. */
+  due: number | null;
+  /** Removed from the node (queued deadlines of it are stale). */
+  gone: boolean;
+  /** Encoded adverts by `priority dst`, for the current configuration (a MASTER sends the same bytes). */
+  adverts: Map<string, Buffer>;
 }
 
 const WARNING_TEXT: Record<ReceiveWarning, string> = {
@@ -55,6 +63,8 @@ export class VrrpNode {
   private groups: SyncGroup[] = [];
   private trackers: NodeTrackers;
   private readonly unclaimed: Partial<Record<InstanceDropReason, number>> = {};
+  /** Every instance's earliest deadline (lazy: an entry whose time is no longer the instance's is stale). */
+  private readonly deadlines = new EventQueue<{ t: number; inst: Instance }>();
   private started = false;
   private stopped = false;
 
@@ -122,7 +132,7 @@ export class VrrpNode {
     if (this.byKey.has(k)) throw new TypeError(`instances ${this.byKey.get(k)?.spec.router.name} and ${spec.router.name} both use VRID ${spec.router.vrid} for IPv${spec.router.family} on ${spec.rxInterface}`);
     const inst: Instance = {
       spec, router: new VirtualRouter(spec.router), trackers: this.trackers.forInstance(spec), applied: trackerImpact([]), counters: emptyInstanceCounters(),
-      group: null, announcer: new Announcer(spec.announce), warned: new Set(), last: null, wanted: false,
+      group: null, announcer: new Announcer(spec.announce), warned: new Set(), last: null, wanted: false, due: null, gone: false, adverts: new Map(),
     };
     this.insts.set(spec.router.name, inst);
     this.byKey.set(k, inst);
@@ -130,6 +140,7 @@ export class VrrpNode {
   }
 
   private remove(inst: Instance): void {
+    inst.gone = true;
     this.insts.delete(inst.spec.router.name);
     this.byKey.delete(key(inst.spec.rxInterface, inst.spec.router.family, inst.spec.router.vrid));
   }
@@ -148,18 +159,30 @@ export class VrrpNode {
     }
   }
 
-  /** The earliest time (ms) `timer` must be called, or null. */
-  nextDeadline(): number | null {
-    let at: number | null = null;
-    const consider = (t: number | null): void => {
-      if (t !== null && (at === null || t < at)) at = t;
-    };
-    for (const i of this.insts.values()) {
-      consider(i.router.nextDeadline());
-      consider(i.announcer.nextDeadline());
+  /** Re-reads the deadlines of `i` after anything touched it. */
+  private touch(i: Instance): void {
+    const r = i.router.nextDeadline();
+    const a = i.announcer.nextDeadline();
+    const at = r === null ? a : a === null ? r : Math.min(r, a);
+    if (at === i.due) return;
+    i.due = at;
+    if (at !== null && !i.gone) this.deadlines.push({ t: at, inst: i });
+  }
+
+  /** Drops queued deadlines that are no longer their instance's. */
+  private topDeadline(): { t: number; inst: Instance } | undefined {
+    for (let e = this.deadlines.peek(); e !== undefined; e = this.deadlines.peek()) {
+      if (!e.inst.gone && e.inst.due === e.t) return e;
+      this.deadlines.pop();
     }
-    if (this.started && !this.stopped) consider(this.trackers.nextScriptAt());
-    return at;
+    return undefined;
+  }
+
+  /** The earliest time (ms) `timer` must be called, or null. O(log n) amortised. */
+  nextDeadline(): number | null {
+    const top = this.topDeadline()?.t ?? null;
+    const scripts = this.started && !this.stopped ? this.trackers.nextScriptAt() : null;
+    return top === null ? scripts : scripts === null ? top : Math.min(top, scripts);
   }
 
   /** Starts every instance (Initialize, RFC 9568 §6.4.1) once its trackers allow, and the scripts. */
@@ -211,12 +234,23 @@ export class VrrpNode {
   /** Timers: adverts and takeovers, due announcements, due scripts. Calls before a deadline do nothing. */
   timer(now: number): NodeAction[] {
     const out: NodeAction[] = [];
-    for (const i of this.insts.values()) {
+    const due: Array<{ t: number; inst: Instance }> = [];
+    for (let e = this.topDeadline(); e !== undefined && e.t <= now; e = this.topDeadline()) {
+      this.deadlines.pop();
+      e.inst.due = null;
+      due.push(e);
+    }
+    // Deterministic: by deadline, then in configuration order.
+    if (due.length > 1) {
+      const order = new Map([...this.insts.values()].map((x, k) => [x, k]));
+      due.sort((a, b) => a.t - b.t || (order.get(a.inst) ?? 0) - (order.get(b.inst) ?? 0));
+    }
+    for (const { inst: i } of due) {
+      if (i.gone) continue;
       const d = i.router.nextDeadline();
       if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
-    }
-    for (const i of this.insts.values()) {
       for (const cidrs of i.announcer.due(now)) out.push(this.announceRaw(i, cidrs));
+      this.touch(i);
     }
     if (this.started && !this.stopped) out.push(...this.trackers.startDue(now));
     return out;
@@ -240,7 +274,7 @@ export class VrrpNode {
     if (!inst) return drop('VRID_NOT_CONFIGURED');
     let peer: string;
     try {
-      peer = canonicalAddress(src);
+      peer = canonicalAddressCached(src);
     } catch {
       return drop('BAD_IP_HEADER');
     }
@@ -402,6 +436,7 @@ export class VrrpNode {
   private reconfigure(i: Instance, s: InstanceSpec, now: number, out: NodeAction[]): void {
     const was = i.spec;
     i.spec = s;
+    i.adverts.clear();
     i.announcer.configure(s.announce);
     const master = i.router.state === 'MASTER';
     // The router's own VIP actions are replaced by one diff over every platform VIP (advert, excluded,
@@ -449,13 +484,16 @@ export class VrrpNode {
   /** Performs a router's actions (and its sync group's reaction) into `out`. */
   private perform(i: Instance, actions: readonly Action[], now: number, out: NodeAction[]): void {
     this.translate(i, actions, now, out);
+    this.touch(i);
     const g = i.group;
     if (!g) return;
     const before = g.state;
+    const members = [...this.insts.values()].filter((x) => x.group === g);
     for (const extra of g.process(now, i.router, actions)) {
-      const m = [...this.insts.values()].find((x) => x.router === extra.router);
+      const m = members.find((x) => x.router === extra.router);
       if (m) this.translate(m, extra.actions, now, out);
     }
+    for (const m of members) this.touch(m);
     if (g.state !== before) {
       const commands = this.spec.syncGroups.find((x) => x.name === g.name)?.notify ?? {};
       out.push({ type: 'notify', kind: 'GROUP', name: g.name, state: g.state, priority: i.router.priority, commands });
@@ -472,7 +510,13 @@ export class VrrpNode {
           i.counters.advertsSent++;
           if (a.advert.priority === 0) i.counters.priorityZeroSent++;
           for (const dst of i.spec.destinations) {
-            const bytes = encode(a.advert, undefined, 0, { src: i.router.config.primaryAddress, dst, checksum: i.spec.checksum });
+            const k = `${a.advert.priority} ${dst}`;
+            let bytes = i.adverts.get(k);
+            if (bytes === undefined) {
+              bytes = encode(a.advert, undefined, 0, { src: i.router.config.primaryAddress, dst, checksum: i.spec.checksum });
+              if (i.adverts.size > 16) i.adverts.clear();
+              i.adverts.set(k, bytes);
+            }
             out.push({ type: 'transmit', instance: name, ifname: i.spec.rxInterface, family: r.family, src: i.router.config.primaryAddress, dst, bytes, priority: a.advert.priority });
           }
           break;

@@ -21,7 +21,7 @@ import type { InstanceCounters } from '../node/counters';
 import type { NodeAction, NodeStatus } from '../node/types';
 import { LinkModel } from './links';
 import { routerSpec, SimHost, SimHostLan } from './node';
-import { EventQueue } from './queue';
+import { EventQueue } from '../node/queue';
 
 /** Options of a simulated LAN. */
 export interface LanOptions {

@@ -1,0 +1,90 @@
+/**
+ * Steady state at scale: a master (priority 150) and a backup (100) with many VRs, for a window after they
+ * settled. Reports CPU (percent of one core over the window, each daemon's whole process tree), peak RSS,
+ * transitions during the window (there should be none: every one is spurious), and the VIPs each holds at
+ * the end (all on the master, none on the backup).
+ */
+import { execFileSync } from 'node:child_process';
+import { Lan } from '../../test/helpers/netns';
+import { confText, manyVrs } from './configs';
+import { allAddresses, Daemon, Impl, sleep, startDaemon, stopDaemon, treeUsage } from './daemons';
+
+/** What one scale run measured. */
+export interface ScaleResult {
+  impl: Impl;
+  instances: number;
+  cpuMasterPct: number;
+  cpuBackupPct: number;
+  rssMasterMB: number;
+  rssBackupMB: number;
+  transitions: number;
+  vipsMaster: number;
+  vipsBackup: number;
+  expectedVips: number;
+}
+
+/** Log lines that are state changes (vrrpd: "A -> B (reason)"; keepalived: "Entering X STATE"). */
+function transitions(d: Daemon, from: number): number {
+  const text = d.log().slice(from);
+  const re = d.impl === 'vrrpd' ? / -> (MASTER|BACKUP|FAULT) \(/g : /Entering (MASTER|BACKUP|FAULT) STATE/g;
+  return (text.match(re) ?? []).length;
+}
+
+/** Makes `n` VLAN interfaces eth0.100.. on both routers, each with its own /28 of 192.0.2.0/24. */
+export function addVlans(lan: Lan, n: number): string[] {
+  const names: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const name = `eth0.${100 + k}`;
+    names.push(name);
+    for (const h of lan.hosts.slice(0, 2)) {
+      const ip = (...a: string[]): void => void execFileSync('ip', ['-n', h.ns, ...a], { stdio: 'ignore' });
+      ip('link', 'add', 'link', 'eth0', 'name', name, 'type', 'vlan', 'id', String(100 + k));
+      ip('addr', 'add', `192.0.2.${16 * k + h.n}/28`, 'dev', name);
+      ip('link', 'set', name, 'up');
+    }
+  }
+  return names;
+}
+
+/** Runs one implementation: both routers, settle, measure over `windowMs`, stop. */
+export async function scaleRun(lan: Lan, dir: string, impl: Impl, o: { ifnames: string[]; count: number; families: Array<4 | 6>; intervalS: number; settleMs: number; windowMs: number }): Promise<ScaleResult> {
+  const [h1, h2] = lan.hosts;
+  const vrs = (priority: number) => manyVrs({ ifnames: o.ifnames, count: o.count, families: o.families, priority, intervalS: o.intervalS });
+  const expectedVips = vrs(150).length;
+  const a = await startDaemon(lan, dir, impl, h1, `${impl}-scale-m`, confText(vrs(150)));
+  const b = await startDaemon(lan, dir, impl, h2, `${impl}-scale-b`, confText(vrs(100)));
+  try {
+    await sleep(o.settleMs);
+    const logA = a.log().length;
+    const logB = b.log().length;
+    const ua0 = treeUsage(a);
+    const ub0 = treeUsage(b);
+    let rssA = ua0.rssBytes;
+    let rssB = ub0.rssBytes;
+    const t0 = Date.now();
+    while (Date.now() - t0 < o.windowMs) {
+      await sleep(Math.min(1000, o.windowMs - (Date.now() - t0)));
+      rssA = Math.max(rssA, treeUsage(a).rssBytes);
+      rssB = Math.max(rssB, treeUsage(b).rssBytes);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const ua1 = treeUsage(a);
+    const ub1 = treeUsage(b);
+    const isVip = (x: string): boolean => x.startsWith('198.51.100.') || x.startsWith('2001:db8:1:');
+    return {
+      impl,
+      instances: expectedVips,
+      cpuMasterPct: (100 * (ua1.cpuS - ua0.cpuS)) / seconds,
+      cpuBackupPct: (100 * (ub1.cpuS - ub0.cpuS)) / seconds,
+      rssMasterMB: rssA / 2 ** 20,
+      rssBackupMB: rssB / 2 ** 20,
+      transitions: transitions(a, logA) + transitions(b, logB),
+      vipsMaster: allAddresses(h1).filter(isVip).length,
+      vipsBackup: allAddresses(h2).filter(isVip).length,
+      expectedVips,
+    };
+  } finally {
+    await stopDaemon(a);
+    await stopDaemon(b);
+  }
+}
