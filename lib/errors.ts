@@ -46,6 +46,23 @@ export class DecodeError extends VrrpError {
   }
 }
 
+/**
+ * The non-throwing twin of DecodeError, returned by the `tryDecode*` functions of lib/packet on the receive
+ * path: a junk packet then costs no exception and no captured stack. Carries exactly what the throwing
+ * decoder's DecodeError would (`code`, `offset`, and the message before its " (at byte N)" suffix).
+ */
+export class DecodeFailure {
+  constructor(
+    readonly code: DecodeErrorCode,
+    readonly offset: number,
+    readonly reason: string,
+  ) {}
+  /** The DecodeError the throwing decoder raises for this failure. */
+  toError(): DecodeError {
+    return new DecodeError(this.code, this.offset, this.reason);
+  }
+}
+
 /** A message that cannot be encoded; `field` names the offending field when there is one. */
 export class EncodeError extends VrrpError {
   override readonly code: EncodeErrorCode;

@@ -8,6 +8,8 @@ import { ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from '../packet/ethernet';
 import { decapsulate } from '../packet/link';
 import { ChecksumStatus, DropReason, receiveIp, ReceiveWarning } from '../packet/receive';
 import { IPPROTO_VRRP } from '../packet/constants';
+import type { IpHeader } from '../packet/ip';
+import type { IPv4Header } from '../packet/ipv4';
 import { CapturedFrame } from '../pcap';
 
 /** One VRRP frame as `inspect --json` prints it. Fields that could not be decoded are null. */
@@ -74,10 +76,19 @@ export function inspectFrame(frame: CapturedFrame): InspectRecord | null {
   if (etherType !== ETHERTYPE_IPV4 && etherType !== ETHERTYPE_IPV6) return null;
   const rx = receiveIp(data, payloadOffset, data.length);
   const ip = rx.ip;
-  if (!ip || ip.protocol !== IPPROTO_VRRP) return null;
-  const ad = rx.advert;
+  if (!ip) return null;
   const vrrpEnd = Math.min(ip.payloadEnd, data.length);
-  const raw = (i: number): number | null => (ip.payloadOffset + i < vrrpEnd ? data[ip.payloadOffset + i] : null);
+  let vrrpAt = ip.payloadOffset;
+  if (rx.reason === 'IP_FRAGMENT') {
+    // A fragment of a VRRP packet is reported (dropped); its VRRP header is readable in the first fragment only.
+    const at = fragmentedVrrp(data, ip, vrrpEnd);
+    if (at === null) return null;
+    vrrpAt = at;
+  } else if (ip.protocol !== IPPROTO_VRRP) {
+    return null;
+  }
+  const ad = rx.advert;
+  const raw = (i: number): number | null => (vrrpAt + i < vrrpEnd ? data[vrrpAt + i] : null);
   const first = raw(0);
   const record: InspectRecord = {
     frame: frame.index,
@@ -108,6 +119,23 @@ export function inspectFrame(frame: CapturedFrame): InspectRecord | null {
     record.authData = null;
   }
   return record;
+}
+
+/**
+ * Where the VRRP header of a fragment of a VRRP packet starts: IPv4 (protocol 112), the payload of a first
+ * fragment; IPv6, after the Fragment header (RFC 8200 §4.5) whose Next Header is 112, in a first fragment.
+ * Infinity for a later fragment (no VRRP header in it: every VRRP field is null); null when the fragment
+ * does not carry VRRP (or its Fragment header is cut before it says).
+ */
+function fragmentedVrrp(data: Uint8Array, ip: IpHeader, end: number): number | null {
+  const at = ip.payloadOffset;
+  if (ip.family === 4) {
+    if (ip.protocol !== IPPROTO_VRRP) return null;
+    return (ip as IPv4Header).fragmentOffset === 0 ? at : Infinity;
+  }
+  if (end - at < 4 || data[at] !== IPPROTO_VRRP) return null;
+  const offsetUnits = ((data[at + 2] << 8) | data[at + 3]) >> 3;
+  return offsetUnits === 0 ? at + 8 : Infinity;
 }
 
 /** Records of every VRRP frame of a capture, in file order. */

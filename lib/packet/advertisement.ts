@@ -4,7 +4,7 @@
  * `encodingLength(msg)`. Every read is checked against the end of the message; errors carry a stable code
  * and the byte offset. Decoding is structural; the receive rules live in ./receive.ts.
  */
-import { DecodeError, EncodeError } from '../errors';
+import { DecodeFailure, EncodeError } from '../errors';
 import { formatAddress } from './address';
 import { addressField, checkUint } from './fields';
 import { ChecksumForm, vrrpChecksum } from './checksum';
@@ -165,16 +165,26 @@ export function encode(ad: Advertisement, buf?: Buffer, offset = 0, opts?: Encod
  * AUTH_AH_UNSUPPORTED, UNKNOWN_AUTH_TYPE.
  */
 export function decode(buf: Uint8Array, offset = 0, opts?: DecodeOptions): Advertisement {
+  const r = tryDecode(buf, offset, opts);
+  if (r instanceof DecodeFailure) throw r.toError();
+  return r;
+}
+
+/**
+ * `decode` without throwing, for the receive path: the advertisement, or a DecodeFailure with the code,
+ * offset and message `decode` would throw.
+ */
+export function tryDecode(buf: Uint8Array, offset = 0, opts?: DecodeOptions): Advertisement | DecodeFailure {
   const family: Family = opts?.family ?? 4;
   const end = Math.min(opts?.end ?? buf.length, buf.length);
   if (end - offset < VRRP_HEADER_LENGTH) {
-    throw new DecodeError('TRUNCATED', Math.max(offset, end), `VRRP header needs ${VRRP_HEADER_LENGTH} bytes, ${Math.max(0, end - offset)} present`);
+    return new DecodeFailure('TRUNCATED', Math.max(offset, end), `VRRP header needs ${VRRP_HEADER_LENGTH} bytes, ${Math.max(0, end - offset)} present`);
   }
   const version = buf[offset] >> 4;
   const type = buf[offset] & 0x0f;
-  if (version !== 2 && version !== 3) throw new DecodeError('UNKNOWN_VERSION', offset, `unknown VRRP version ${version}`);
-  if (type !== VRRP_TYPE_ADVERTISEMENT) throw new DecodeError('UNKNOWN_TYPE', offset, `unknown VRRP type ${type}`);
-  if (version === 2 && family === 6) throw new DecodeError('V2_OVER_IPV6', offset, 'VRRPv2 is not defined over IPv6');
+  if (version !== 2 && version !== 3) return new DecodeFailure('UNKNOWN_VERSION', offset, `unknown VRRP version ${version}`);
+  if (type !== VRRP_TYPE_ADVERTISEMENT) return new DecodeFailure('UNKNOWN_TYPE', offset, `unknown VRRP type ${type}`);
+  if (version === 2 && family === 6) return new DecodeFailure('V2_OVER_IPV6', offset, 'VRRPv2 is not defined over IPv6');
   const vrid = buf[offset + 1];
   const priority = buf[offset + 2];
   const count = buf[offset + 3];
@@ -184,14 +194,14 @@ export function decode(buf: Uint8Array, offset = 0, opts?: DecodeOptions): Adver
   if (version === 2) {
     const authType = buf[offset + 4];
     if (authType === AUTH_IP_AH) {
-      throw new DecodeError('AUTH_AH_UNSUPPORTED', offset + 4, 'auth type 2 (IP Authentication Header) is not supported');
+      return new DecodeFailure('AUTH_AH_UNSUPPORTED', offset + 4, 'auth type 2 (IP Authentication Header) is not supported');
     }
     if (authType !== AUTH_NONE && authType !== AUTH_SIMPLE_TEXT) {
-      throw new DecodeError('UNKNOWN_AUTH_TYPE', offset + 4, `unknown auth type ${authType}`);
+      return new DecodeFailure('UNKNOWN_AUTH_TYPE', offset + 4, `unknown auth type ${authType}`);
     }
   }
   if (need > end) {
-    throw new DecodeError('TRUNCATED', end, `Count ${count} needs ${need - offset} bytes, ${end - offset} present`);
+    return new DecodeFailure('TRUNCATED', end, `Count ${count} needs ${need - offset} bytes, ${end - offset} present`);
   }
   const addresses: string[] = new Array(count);
   for (let i = 0, p = offset + VRRP_HEADER_LENGTH; i < count; i++, p += size) addresses[i] = formatAddress(buf, p, family);

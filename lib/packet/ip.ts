@@ -1,10 +1,10 @@
 /**
  * The shape IPv4 and IPv6 headers share once decoded, and the decoder that picks one by the version nibble.
  */
-import { DecodeError } from '../errors';
+import { DecodeFailure } from '../errors';
 import { Family } from './constants';
-import { decodeIPv4 } from './ipv4';
-import { decodeIPv6 } from './ipv6';
+import { IPv4Header, tryDecodeIPv4 } from './ipv4';
+import { IPv6Header, tryDecodeIPv6 } from './ipv6';
 
 /** What a receiver needs from an IP header, whatever the version. */
 export interface IpHeader {
@@ -44,10 +44,20 @@ export interface IpHeader {
  * the version's decoder).
  */
 export function decodeIp(buf: Uint8Array, offset = 0, end?: number): IpHeader {
+  const r = tryDecodeIp(buf, offset, end);
+  if (r instanceof DecodeFailure) throw r.toError();
+  return r;
+}
+
+/**
+ * `decodeIp` without throwing (the receive path): the IPv4 or IPv6 header, or the DecodeFailure `decodeIp`
+ * would throw.
+ */
+export function tryDecodeIp(buf: Uint8Array, offset = 0, end?: number): IPv4Header | IPv6Header | DecodeFailure {
   const e = Math.min(end ?? buf.length, buf.length);
-  if (e - offset < 1) throw new DecodeError('TRUNCATED', Math.max(offset, e), 'IP header needs at least 1 byte, 0 present');
+  if (e - offset < 1) return new DecodeFailure('TRUNCATED', Math.max(offset, e), 'IP header needs at least 1 byte, 0 present');
   const version = buf[offset] >> 4;
-  if (version === 4) return decodeIPv4(buf, offset, e);
-  if (version === 6) return decodeIPv6(buf, offset, e);
-  throw new DecodeError('BAD_IP_HEADER', offset, `IP version ${version} is neither 4 nor 6`);
+  if (version === 4) return tryDecodeIPv4(buf, offset, e);
+  if (version === 6) return tryDecodeIPv6(buf, offset, e);
+  return new DecodeFailure('BAD_IP_HEADER', offset, `IP version ${version} is neither 4 nor 6`);
 }

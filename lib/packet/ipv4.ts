@@ -2,7 +2,7 @@
  * IPv4 header (RFC 791) decode and encode. Decoding reads options only to skip them; encoding writes the
  * 20-byte header VRRP sends (no options) with its header checksum (RFC 1071).
  */
-import { DecodeError, EncodeError } from '../errors';
+import { DecodeFailure, EncodeError } from '../errors';
 import { formatIPv4 } from './address';
 import { internetChecksum } from './checksum';
 import type { IpHeader } from './ip';
@@ -59,20 +59,27 @@ export interface IPv4HeaderFields {
  * TRUNCATED (fewer bytes than 20 or than IHL says; offset: where the missing byte would be).
  */
 export function decodeIPv4(buf: Uint8Array, offset = 0, end?: number): IPv4Header {
+  const r = tryDecodeIPv4(buf, offset, end);
+  if (r instanceof DecodeFailure) throw r.toError();
+  return r;
+}
+
+/** `decodeIPv4` without throwing (the receive path): the header, or the DecodeFailure it would throw. */
+export function tryDecodeIPv4(buf: Uint8Array, offset = 0, end?: number): IPv4Header | DecodeFailure {
   const e = Math.min(end ?? buf.length, buf.length);
   if (e - offset < IPV4_HEADER_LENGTH) {
-    throw new DecodeError('TRUNCATED', Math.max(offset, e), `IPv4 header needs ${IPV4_HEADER_LENGTH} bytes, ${Math.max(0, e - offset)} present`);
+    return new DecodeFailure('TRUNCATED', Math.max(offset, e), `IPv4 header needs ${IPV4_HEADER_LENGTH} bytes, ${Math.max(0, e - offset)} present`);
   }
   const version = buf[offset] >> 4;
-  if (version !== 4) throw new DecodeError('BAD_IP_HEADER', offset, `IPv4 version nibble is ${version}`);
+  if (version !== 4) return new DecodeFailure('BAD_IP_HEADER', offset, `IPv4 version nibble is ${version}`);
   const headerLength = (buf[offset] & 0x0f) * 4;
-  if (headerLength < IPV4_HEADER_LENGTH) throw new DecodeError('BAD_IP_HEADER', offset, `IPv4 IHL ${headerLength / 4} is below 5`);
+  if (headerLength < IPV4_HEADER_LENGTH) return new DecodeFailure('BAD_IP_HEADER', offset, `IPv4 IHL ${headerLength / 4} is below 5`);
   const totalLength = (buf[offset + 2] << 8) | buf[offset + 3];
   if (totalLength < headerLength) {
-    throw new DecodeError('BAD_IP_HEADER', offset + 2, `IPv4 Total Length ${totalLength} is below the header length ${headerLength}`);
+    return new DecodeFailure('BAD_IP_HEADER', offset + 2, `IPv4 Total Length ${totalLength} is below the header length ${headerLength}`);
   }
   if (headerLength > e - offset) {
-    throw new DecodeError('TRUNCATED', e, `IPv4 header length ${headerLength} but ${e - offset} bytes present`);
+    return new DecodeFailure('TRUNCATED', e, `IPv4 header length ${headerLength} but ${e - offset} bytes present`);
   }
   const truncated = totalLength > e - offset;
   const fragWord = (buf[offset + 6] << 8) | buf[offset + 7];

@@ -3,7 +3,7 @@
  * options extension headers (RFC 8200 §4) to find the upper-layer protocol; encoding writes the fixed
  * 40-byte header.
  */
-import { DecodeError, EncodeError } from '../errors';
+import { DecodeFailure, EncodeError } from '../errors';
 import { formatIPv6 } from './address';
 import type { IpHeader } from './ip';
 import { addressField, checkUint } from './fields';
@@ -55,12 +55,19 @@ export interface IPv6HeaderFields {
  * TRUNCATED (fewer than 40 bytes; an extension header cut; offset: where the missing byte would be).
  */
 export function decodeIPv6(buf: Uint8Array, offset = 0, end?: number): IPv6Header {
+  const r = tryDecodeIPv6(buf, offset, end);
+  if (r instanceof DecodeFailure) throw r.toError();
+  return r;
+}
+
+/** `decodeIPv6` without throwing (the receive path): the header, or the DecodeFailure it would throw. */
+export function tryDecodeIPv6(buf: Uint8Array, offset = 0, end?: number): IPv6Header | DecodeFailure {
   const e = Math.min(end ?? buf.length, buf.length);
   if (e - offset < IPV6_HEADER_LENGTH) {
-    throw new DecodeError('TRUNCATED', Math.max(offset, e), `IPv6 header needs ${IPV6_HEADER_LENGTH} bytes, ${Math.max(0, e - offset)} present`);
+    return new DecodeFailure('TRUNCATED', Math.max(offset, e), `IPv6 header needs ${IPV6_HEADER_LENGTH} bytes, ${Math.max(0, e - offset)} present`);
   }
   const version = buf[offset] >> 4;
-  if (version !== 6) throw new DecodeError('BAD_IP_HEADER', offset, `IPv6 version nibble is ${version}`);
+  if (version !== 6) return new DecodeFailure('BAD_IP_HEADER', offset, `IPv6 version nibble is ${version}`);
   const payloadLength = (buf[offset + 4] << 8) | buf[offset + 5];
   const claimedEnd = offset + IPV6_HEADER_LENGTH + payloadLength;
   const truncated = claimedEnd > e;
@@ -70,10 +77,10 @@ export function decodeIPv6(buf: Uint8Array, offset = 0, end?: number): IPv6Heade
   while (protocol === IPV6_EXT_HOP_BY_HOP || protocol === IPV6_EXT_ROUTING || protocol === IPV6_EXT_DEST_OPTIONS) {
     const extLength = e - p >= 2 ? (buf[p + 1] + 1) * 8 : 8;
     if (claimedEnd - p < extLength) {
-      throw new DecodeError('BAD_IP_HEADER', p, `IPv6 extension header ${protocol} runs past the Payload Length`);
+      return new DecodeFailure('BAD_IP_HEADER', p, `IPv6 extension header ${protocol} runs past the Payload Length`);
     }
     if (e - p < extLength) {
-      throw new DecodeError('TRUNCATED', e, `IPv6 extension header ${protocol} needs ${extLength} bytes, ${e - p} present`);
+      return new DecodeFailure('TRUNCATED', e, `IPv6 extension header ${protocol} needs ${extLength} bytes, ${e - p} present`);
     }
     protocol = buf[p];
     p += extLength;

@@ -3,16 +3,21 @@
  * Input is bytes as they came off the wire; output is a verdict with one stable reason code per rule,
  * the decoded fields (as far as they could be decoded) and log-only warnings. Never throws on bad input.
  */
-import { DecodeError } from '../errors';
-import { Advertisement, decode, intervalCsOf } from './advertisement';
+import { DecodeFailure } from '../errors';
+import { Advertisement, intervalCsOf, tryDecode } from './advertisement';
 import { canonicalAddress, isLinkLocalV6Bytes } from './address';
 import { vrrpChecksum } from './checksum';
 import { Family, IPPROTO_VRRP, VRRP_TTL } from './constants';
-import { decodeIp, IpHeader } from './ip';
+import { IpHeader, tryDecodeIp } from './ip';
+import { IPV4_FLAG_MF } from './ipv4';
+import { IPV6_EXT_FRAGMENT } from './ipv6';
 
 /** Why a packet was dropped: one code per receive rule (stable; used in counters, logs and `inspect`). */
 export type DropReason =
   | 'BAD_IP_HEADER' // the IPv4/IPv6 header is malformed
+  | 'BAD_IP_CHECKSUM' // RFC 791: the IPv4 header checksum is wrong (the kernel drops these before a raw socket)
+  | 'IP_FRAGMENT' // an IPv4 fragment (MF set or Fragment Offset != 0) or an IPv6 Fragment header (RFC 8200 §4.5):
+  //               the kernel reassembles before a raw socket, so a fragment that reaches us is hostile
   | 'NOT_VRRP' // IP protocol / next header is not 112
   | 'TTL_NOT_255' // §7.1 rule 1: TTL / hop limit must be 255
   | 'TRUNCATED' // §7.1: shorter than the header plus Count addresses (+8 auth bytes for v2)
@@ -75,7 +80,10 @@ export interface IpInfo {
 export interface ReceiveResult {
   valid: boolean;
   reason: DropReason | null;
-  /** Byte offset of a structural decode failure, when that is the reason. */
+  /**
+   * Byte offset of a structural failure, when that is the reason: where the decoder stopped, or the IP header
+   * field at fault (IPv4 checksum field for BAD_IP_CHECKSUM; flags word or IPv6 Fragment header for IP_FRAGMENT).
+   */
   errorOffset: number | null;
   ip: IpHeader | null;
   advert: Advertisement | null;
@@ -142,14 +150,11 @@ export function receiveVrrp(
   header: IpHeader | null = null,
 ): ReceiveResult {
   const warnings: ReceiveWarning[] = [];
-  let advert: Advertisement;
-  try {
-    advert = decode(buf, start, { family: ip.family, end });
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
+  const advert = tryDecode(buf, start, { family: ip.family, end });
+  if (advert instanceof DecodeFailure) {
     // Rule 1 (TTL) comes before the structural rules in RFC 9568 §7.1.
     if (ip.ttl !== VRRP_TTL) return result('TTL_NOT_255', header, null, null, warnings);
-    return result(e.code as DropReason, header, null, null, warnings, e.offset);
+    return result(advert.code as DropReason, header, null, null, warnings, advert.offset);
   }
   const checksum = checksumStatus(buf, start, end, advert.version, ip.family, ip.srcBytes, ip.dstBytes);
   const instance = lookup?.(advert.vrid, ip.family);
@@ -192,16 +197,22 @@ function isLinkLocalFirst(buf: Uint8Array, start: number): boolean {
 }
 
 /**
- * Parses the IP packet at buf[offset, end) and applies every receive rule (`receiveVrrp`).
- * Never throws on malformed input: the reason says what was wrong.
+ * Parses the IP packet at buf[offset, end) and applies every receive rule (`receiveVrrp`), after the IP
+ * layer's own: a malformed header (BAD_IP_HEADER, TRUNCATED), a wrong IPv4 header checksum
+ * (BAD_IP_CHECKSUM), a fragment (IP_FRAGMENT), then protocol 112 (NOT_VRRP). Never throws on malformed
+ * input and raises no exception inside (a junk flood costs no more than valid adverts): the reason says
+ * what was wrong.
  */
 export function receiveIp(buf: Uint8Array, offset = 0, end = buf.length, lookup?: InstanceLookup): ReceiveResult {
-  let ip: IpHeader;
-  try {
-    ip = decodeIp(buf, offset, end);
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    return result(e.code === 'TRUNCATED' ? 'TRUNCATED' : 'BAD_IP_HEADER', null, null, null, [], e.offset);
+  const ip = tryDecodeIp(buf, offset, end);
+  if (ip instanceof DecodeFailure) {
+    return result(ip.code === 'TRUNCATED' ? 'TRUNCATED' : 'BAD_IP_HEADER', null, null, null, [], ip.offset);
+  }
+  if (ip.family === 4) {
+    if (!ip.headerChecksumOk) return result('BAD_IP_CHECKSUM', ip, null, null, [], offset + 10);
+    if ((ip.flags << 13) & IPV4_FLAG_MF || ip.fragmentOffset !== 0) return result('IP_FRAGMENT', ip, null, null, [], offset + 6);
+  } else if (ip.protocol === IPV6_EXT_FRAGMENT) {
+    return result('IP_FRAGMENT', ip, null, null, [], ip.payloadOffset);
   }
   if (ip.protocol !== IPPROTO_VRRP) return result('NOT_VRRP', ip, null, null, []);
   const rx = receiveVrrp(buf, ip.payloadOffset, ip.payloadEnd, ip, lookup, ip);

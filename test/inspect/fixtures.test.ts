@@ -6,6 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InspectRecord, inspectFrames } from '../../lib/inspect/records';
+import { ETHERTYPE_IPV4 } from '../../lib/packet/ethernet';
+import { decodeIPv4 } from '../../lib/packet/ipv4';
+import { decapsulate } from '../../lib/packet/link';
 import { readCapture } from '../../lib/pcap';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
@@ -45,6 +48,21 @@ describe.each(captures)('%s', (file) => {
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((r) => r.src !== records[zero].src)).toBe(true);
     expect(records.every((r) => r.valid)).toBe(true);
+  });
+
+  test('real peers\' IPv4 adverts carry a valid header checksum and no fragment bits (none is dropped as BAD_IP_CHECKSUM or IP_FRAGMENT)', () => {
+    const frames = readCapture(readFileSync(join(FIXTURES, file))).frames;
+    let v4 = 0;
+    for (const f of frames) {
+      const link = decapsulate(f.linkType, f.data);
+      if (link.etherType !== ETHERTYPE_IPV4) continue;
+      const ip = decodeIPv4(f.data, link.payloadOffset);
+      if (ip.protocol !== 112) continue;
+      v4++;
+      expect([ip.headerChecksumOk, ip.flags & 1, ip.fragmentOffset]).toEqual([true, 0, 0]);
+    }
+    expect(v4 > 0).toBe(file.includes('ipv4'));
+    expect(records.some((r) => r.error === 'BAD_IP_CHECKSUM' || r.error === 'IP_FRAGMENT')).toBe(false);
   });
 
   (TSHARK ? test : test.skip)('agrees with tshark field by field', () => {

@@ -10,6 +10,7 @@ import { main } from '../../lib/cli/main';
 import { InspectRecord, inspectFrames } from '../../lib/inspect/records';
 import { Advertisement } from '../../lib/packet/advertisement';
 import { buildGratuitousArp } from '../../lib/packet/arp';
+import { internetChecksum } from '../../lib/packet/checksum';
 import { buildAdvertFrame } from '../../lib/packet/frame';
 import { LINKTYPE_ETHERNET, readCapture, writePcap } from '../../lib/pcap';
 
@@ -24,6 +25,25 @@ const VRRP6 = 14 + 40;
 const patched = (frame: Buffer, at: number, value: number): Buffer => {
   const b = Buffer.from(frame);
   b[at] = value;
+  return b;
+};
+
+/** An IPv4 frame with its flags/fragment-offset word set and the header checksum recomputed. */
+const fragment4 = (word: number): Buffer => {
+  const b = Buffer.from(v4Frame(V4));
+  b.writeUInt16BE(word, 14 + 6);
+  b.writeUInt16BE(0, 14 + 10);
+  b.writeUInt16BE(internetChecksum(b, 14, 34), 14 + 10);
+  return b;
+};
+/** An IPv6 frame whose VRRP message sits behind a Fragment header (next header 112, offset in 8-byte units). */
+const fragment6 = (offsetUnits: number, more: boolean): Buffer => {
+  const f = v6Frame(V6);
+  const fh = Buffer.from([112, 0, 0, 0, 0, 0, 0x12, 0x34]);
+  fh.writeUInt16BE((offsetUnits << 3) | (more ? 1 : 0), 2);
+  const b = Buffer.concat([f.subarray(0, VRRP6), fh, f.subarray(VRRP6)]);
+  b.writeUInt16BE(b.length - VRRP6, 14 + 4);
+  b[14 + 6] = 44;
   return b;
 };
 
@@ -47,6 +67,14 @@ const cases: Array<[string, Buffer, string | null]> = [
     return f;
   })(), 'TRUNCATED'],
   ['v2 auth type 2 (AH)', patched(v4Frame(V2), VRRP4 + 4, 2), 'AUTH_AH_UNSUPPORTED'],
+  ['an IPv4 first fragment (MF set)', fragment4(0x2000), 'IP_FRAGMENT'],
+  ['an IPv4 later fragment (Fragment Offset 1)', fragment4(0x0001), 'IP_FRAGMENT'],
+  ['an IPv4 fragment with DF and MF', fragment4(0x6000), 'IP_FRAGMENT'],
+  ['a wrong IPv4 header checksum', patched(v4Frame(V4), 14 + 11, v4Frame(V4)[14 + 11] ^ 1), 'BAD_IP_CHECKSUM'],
+  ['a changed IPv4 source, header checksum not updated', patched(v4Frame(V4), 14 + 15, 9), 'BAD_IP_CHECKSUM'],
+  ['an IPv6 first fragment (Fragment header, M set)', fragment6(0, true), 'IP_FRAGMENT'],
+  ['an IPv6 atomic fragment (Fragment header, offset 0, M clear)', fragment6(0, false), 'IP_FRAGMENT'],
+  ['an IPv6 later fragment', fragment6(3, false), 'IP_FRAGMENT'],
 ];
 
 describe('inspect reports each receive-rule violation with its reason', () => {
@@ -72,6 +100,25 @@ describe('inspect reports each receive-rule violation with its reason', () => {
     expect(records[3]).toMatchObject({ version: 2, authType: 1, authData: 's3cret', intervalCs: 100, vrid: 51, priority: 150, count: 1 });
     const v4 = records[cases.findIndex((c) => c[0] === 'version 4')];
     expect(v4).toMatchObject({ version: 4, type: 1, vrid: 52, priority: 150, count: 1, addresses: null, checksum: null });
+  });
+  test('fragments show the VRRP header of a first fragment only; a bad header checksum keeps the raw fields', () => {
+    const rec = (name: string): InspectRecord => records[cases.findIndex((c) => c[0] === name)];
+    expect(rec('an IPv4 first fragment (MF set)')).toMatchObject({ vrid: 52, priority: 150, version: 3, addresses: null, checksum: null });
+    expect(rec('an IPv6 first fragment (Fragment header, M set)')).toMatchObject({ vrid: 53, priority: 100, version: 3, family: 6, addresses: null });
+    for (const later of ['an IPv4 later fragment (Fragment Offset 1)', 'an IPv6 later fragment']) {
+      expect(rec(later)).toMatchObject({ valid: false, error: 'IP_FRAGMENT', version: null, type: null, vrid: null, priority: null, count: null });
+    }
+    expect(rec('a wrong IPv4 header checksum')).toMatchObject({ vrid: 52, priority: 150, src: '192.0.2.1', checksum: null });
+  });
+  test('fragments of other protocols are not VRRP frames', () => {
+    const udp6 = fragment6(0, true);
+    udp6[VRRP6] = 17;
+    const udp4 = fragment4(0x2000);
+    udp4[14 + 9] = 17;
+    udp4.writeUInt16BE(0, 14 + 10);
+    udp4.writeUInt16BE(internetChecksum(udp4, 14, 34), 14 + 10);
+    const cap = readCapture(writePcap([{ data: udp6 }, { data: udp4 }], { linkType: LINKTYPE_ETHERNET }));
+    expect(inspectFrames(cap.frames)).toEqual([]);
   });
   test('a frame cut short by the capture snaplen is reported TRUNCATED', () => {
     const full = v4Frame(V4);

@@ -1,7 +1,7 @@
 /** The receive rules of RFC 9568 §7.1 and RFC 3768 §7.1 (lib/packet/receive.ts): one reason per rule. */
 import fc from 'fast-check';
 import { Advertisement } from '../../lib/packet/advertisement';
-import { ChecksumForm, vrrpChecksum } from '../../lib/packet/checksum';
+import { ChecksumForm, internetChecksum, vrrpChecksum } from '../../lib/packet/checksum';
 import { buildAdvertFrame } from '../../lib/packet/frame';
 import {
   checksumStatus, DropReason, InstanceExpectations, InstanceLookup, receiveIp, ReceiveResult, ReceiveWarning,
@@ -27,6 +27,13 @@ function patch(p: Buffer, i: number, value: number): Buffer {
   return b;
 }
 const flip = (p: Buffer, i: number): Buffer => patch(p, i, p[i] ^ 0x01);
+/** Recomputes the IPv4 header checksum of an IP packet whose header fields a test changed (IPv6: as is). */
+function ipSum(p: Buffer, offset = 0): Buffer {
+  if (p[offset] >> 4 !== 4) return p;
+  p.writeUInt16BE(0, offset + 10);
+  p.writeUInt16BE(internetChecksum(p, offset, offset + (p[offset] & 0x0f) * 4), offset + 10);
+  return p;
+}
 /** Rewrites the VRRP checksum of an IP packet in the given form. */
 function reseal(p: Buffer, form: ChecksumForm): Buffer {
   const s = at(p);
@@ -83,12 +90,13 @@ test('truncated packet is dropped', () => {
   for (const missing of [8, 4, 1]) {
     const noAuth = Buffer.from(v2.subarray(0, v2.length - missing));
     noAuth.writeUInt16BE(noAuth.length, 2); // a consistent IPv4 Total Length, short of the auth bytes
+    ipSum(noAuth);
     expect(verdict(rx(noAuth))).toEqual(drop('TRUNCATED', noAuth.length));
   }
   // IP length field beyond the bytes present (a capture's snaplen): the VRRP message decodes, but cannot be trusted.
   const longer = packet(V3_4);
   longer.writeUInt16BE(longer.length + 8, 2);
-  const r = rx(longer);
+  const r = rx(ipSum(longer));
   expect(verdict(r)).toEqual(drop('TRUNCATED', longer.length));
   expect([r.checksum, r.advert?.vrid, r.ip?.truncated]).toEqual([null, 52, true]);
   const cut6 = frame(V3_6).subarray(0, 14 + 40 + 8 + 16); // Payload Length 40, 24 present
@@ -112,8 +120,8 @@ test('bad checksum is dropped', () => {
   }
   // The pseudo-header covers the IP source: a changed source breaks v3/IPv6 and pseudo-header v3/IPv4 only.
   expect(verdict(rx(flip(packet(V3_6), 23)))).toEqual(drop('BAD_CHECKSUM'));
-  expect(verdict(rx(flip(packet(V3_4, { checksum: 'pseudo-header' }), 15)))).toEqual(drop('BAD_CHECKSUM'));
-  expect(rx(flip(packet(V3_4, { checksum: 'message-only' }), 15)).checksum).toBe('ok-message-only');
+  expect(verdict(rx(ipSum(flip(packet(V3_4, { checksum: 'pseudo-header' }), 15))))).toEqual(drop('BAD_CHECKSUM'));
+  expect(rx(ipSum(flip(packet(V3_4, { checksum: 'message-only' }), 15))).checksum).toBe('ok-message-only');
   expect(verdict(rx(reseal(packet(V3_6), 'message-only')))).toEqual(drop('BAD_CHECKSUM')); // IPv6 has one form
   expect(verdict(rx(reseal(packet(V2), 'pseudo-header')))).toEqual(drop('BAD_CHECKSUM')); // v2 is message-only
 });
@@ -224,16 +232,16 @@ test('v2 auth mismatch is dropped', () => {
 });
 
 test('not VRRP is dropped', () => {
-  const r = rx(patch(packet(V3_4), 9, 17)); // UDP
+  const r = rx(ipSum(patch(packet(V3_4), 9, 17))); // UDP
   expect([verdict(r), r.ip?.protocol, r.advert]).toEqual([drop('NOT_VRRP'), 17, null]);
   expect(verdict(rx(patch(packet(V3_6), 6, 58)))).toEqual(drop('NOT_VRRP')); // ICMPv6
-  // Hop-by-hop options are skipped to reach VRRP; a fragment header stops the walk.
+  // Hop-by-hop options are skipped to reach VRRP; a fragment header stops the walk (and is IP_FRAGMENT).
   const p6 = packet(V3_6);
   const hbh = Buffer.concat([p6.subarray(0, 40), Buffer.from([112, 0, 1, 4, 0, 0, 0, 0]), p6.subarray(40)]);
   hbh.writeUInt16BE(hbh.length - 40, 4);
   hbh[6] = 0;
   expect(verdict(rx(hbh))).toEqual(ok());
-  expect(verdict(rx(patch(hbh, 6, 44)))).toEqual(drop('NOT_VRRP'));
+  expect(verdict(rx(patch(hbh, 6, 44)))).toEqual(drop('IP_FRAGMENT', 40));
 });
 
 test('malformed IP header is dropped', () => {
@@ -258,7 +266,7 @@ test('the rules apply in RFC order', () => {
 });
 
 test('receiveIp never throws on random or mutated input', () => {
-  const REASONS = new Set<string>(['BAD_IP_HEADER', 'NOT_VRRP', 'TTL_NOT_255', 'TRUNCATED', 'UNKNOWN_VERSION', 'UNKNOWN_TYPE',
+  const REASONS = new Set<string>(['BAD_IP_HEADER', 'BAD_IP_CHECKSUM', 'IP_FRAGMENT', 'NOT_VRRP', 'TTL_NOT_255', 'TRUNCATED', 'UNKNOWN_VERSION', 'UNKNOWN_TYPE',
     'V2_OVER_IPV6', 'AUTH_AH_UNSUPPORTED', 'UNKNOWN_AUTH_TYPE', 'BAD_CHECKSUM', 'VRID_ZERO', 'COUNT_ZERO', 'INTERVAL_ZERO',
     'VERSION_MISMATCH', 'VRID_NOT_CONFIGURED', 'V2_INTERVAL_MISMATCH', 'AUTH_TYPE_MISMATCH', 'AUTH_MISMATCH', 'FIRST_ADDRESS_NOT_LINK_LOCAL']);
   const seeds = [frame(V2), frame(V3_4), frame(V3_4, { checksum: 'message-only' }), frame(V3_6)];
@@ -285,4 +293,43 @@ test('receiveIp never throws on random or mutated input', () => {
     }),
     { numRuns: 20_000 },
   );
+});
+
+describe('IP-layer rules before the VRRP ones', () => {
+  // The kernel reassembles fragments and verifies the IPv4 header checksum before a raw socket sees a packet,
+  // so a fragment or a bad header checksum that reaches the receive step is hostile (or corrupt).
+  const frag = (word: number): Buffer => {
+    const p = packet(V3_4);
+    p.writeUInt16BE(word, 6);
+    return ipSum(p);
+  };
+  test('an IPv4 fragment (MF set, or Fragment Offset not 0) is dropped as IP_FRAGMENT at the flags word', () => {
+    expect(verdict(rx(frag(0x2000)))).toEqual(drop('IP_FRAGMENT', 6)); // MF, offset 0: a first fragment
+    expect(verdict(rx(frag(0x0001)))).toEqual(drop('IP_FRAGMENT', 6)); // offset 8 bytes: the last fragment
+    expect(verdict(rx(frag(0x2000 | 0x1fff)))).toEqual(drop('IP_FRAGMENT', 6));
+    expect(verdict(rx(frag(0x4000)))).toEqual(ok()); // DF alone is not a fragment
+    expect(verdict(receiveIp(Buffer.concat([Buffer.alloc(3), frag(0x2000)]), 3))).toEqual(drop('IP_FRAGMENT', 9)); // absolute
+    expect(rx(frag(0x2000)).advert).toBeNull();
+  });
+  test('an IPv6 Fragment header (next header 44) is dropped as IP_FRAGMENT at the Fragment header', () => {
+    const p6 = packet(V3_6);
+    const fh = Buffer.concat([p6.subarray(0, 40), Buffer.from([112, 0, 0, 1, 0, 0, 0, 7]), p6.subarray(40)]);
+    fh.writeUInt16BE(fh.length - 40, 4);
+    fh[6] = 44;
+    expect(verdict(rx(fh))).toEqual(drop('IP_FRAGMENT', 40));
+    // Behind a hop-by-hop header, too.
+    const hbh = Buffer.concat([fh.subarray(0, 40), Buffer.from([44, 0, 1, 4, 0, 0, 0, 0]), fh.subarray(40)]);
+    hbh.writeUInt16BE(hbh.length - 40, 4);
+    hbh[6] = 0;
+    expect(verdict(rx(hbh))).toEqual(drop('IP_FRAGMENT', 48));
+  });
+  test('a wrong IPv4 header checksum is dropped as BAD_IP_CHECKSUM at the checksum field, before anything else', () => {
+    expect(verdict(rx(flip(packet(V3_4), 10)))).toEqual(drop('BAD_IP_CHECKSUM', 10));
+    expect(verdict(rx(flip(packet(V2), 11)))).toEqual(drop('BAD_IP_CHECKSUM', 10));
+    expect(verdict(rx(flip(packet(V3_4), 15)))).toEqual(drop('BAD_IP_CHECKSUM', 10)); // a changed source address
+    expect(verdict(rx(flip(packet(V3_4, { ttl: 254 }), 10)))).toEqual(drop('BAD_IP_CHECKSUM', 10)); // before TTL
+    expect(verdict(rx(flip(frag(0x2000), 10)))).toEqual(drop('BAD_IP_CHECKSUM', 10)); // before the fragment rule
+    expect(verdict(rx(patch(packet(V3_4), 9, 17)))).toEqual(drop('BAD_IP_CHECKSUM', 10)); // before the protocol
+    expect(verdict(rx(ipSum(flip(packet(V3_4), 10))))).toEqual(ok());
+  });
 });
