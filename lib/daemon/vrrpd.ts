@@ -11,7 +11,7 @@ import type { Server } from 'node:net';
 import { loadConfig } from '../config/load';
 import { parseConfigText } from '../config/parse';
 import type { ConfigWarning, KeepalivedConfig } from '../config/types';
-import { canonicalAddress } from '../packet/address';
+import { canonicalAddressCached } from '../packet/address-cache';
 import { nodeSpecOf } from '../node/from-config';
 import { VrrpNode } from '../node/node';
 import type { LinkState } from '../node/trackers';
@@ -60,7 +60,7 @@ export interface VrrpdStatus extends NodeStatus {
 type Source = { path: string } | { text: string; file: string };
 
 function linkStates(links: readonly LinkInfo[]): LinkState[] {
-  return links.map((l) => ({ ifname: l.ifname, up: l.up, addresses: l.addresses.map((a) => canonicalAddress(a.address)) }));
+  return links.map((l) => ({ ifname: l.ifname, up: l.up, addresses: l.addresses.map((a) => canonicalAddressCached(a.address)) }));
 }
 
 /** The daemon. Events: 'state-change', 'priority-change', 'advert-dropped', 'warning' (lib/node/types.ts). */
@@ -194,7 +194,9 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       this.links = await this.platform.links();
       const node = new VrrpNode(nodeSpecOf(this.config, sourcesOf(this.config, this.links)));
       this.openEndpoints(node);
-      await this.endpoints.ready();
+      // Announcers ready before any election: the first GARP after a takeover must not wait for a process.
+      const devs = new Set(node.instanceNames().map((n) => node.instanceSpec(n).announceDev));
+      await Promise.all([this.endpoints.ready(), ...[...devs].map((d) => this.platform.prepareAnnounce?.(d))]);
       this.node = node;
       this.watch.update(this.links);
       this.feed((n, now) => n.setLinks(linkStates(this.links), now));
@@ -276,6 +278,8 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     this.exec.run(this.node.apply(spec, this.clock.now()));
     this.arm();
     this.openEndpoints(this.node);
+    const node = this.node;
+    await Promise.all([...new Set(node.instanceNames().map((n) => node.instanceSpec(n).announceDev))].map((d) => this.platform.prepareAnnounce?.(d)));
     await this.exec.settled();
     const kept = new Set(parsed.config.instances.map((i) => vmacOf(i)?.name).filter((n) => n !== undefined));
     for (const inst of this.config.instances) {

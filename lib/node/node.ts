@@ -296,8 +296,10 @@ export class VrrpNode {
   /** The links as they are now (see NodeTrackers.setLinks); tracker changes take effect at once. */
   setLinks(links: readonly LinkState[], now: number): NodeAction[] {
     const out: NodeAction[] = [];
-    for (const line of this.trackers.setLinks(links)) out.push({ type: 'log', level: 'info', message: line });
-    this.refresh(now, out);
+    const { changed, lines } = this.trackers.setLinks(links);
+    for (const line of lines) out.push({ type: 'log', level: 'info', message: line });
+    // Address changes (every VIP added or removed) come here too: instances re-evaluate only on news.
+    if (changed) this.refresh(now, out);
     return out;
   }
 

@@ -145,22 +145,28 @@ export class NodeTrackers {
 
   /**
    * The links as they are now (every link of the host, or at least every tracked one): a tracked link
-   * not listed is down, a source address not listed on its link is gone. Returns one line per change.
+   * not listed is down, a source address not listed on its link is gone. Returns whether any tracker
+   * changed (its first report included) and one line per change worth logging.
    */
-  setLinks(links: readonly LinkState[]): string[] {
+  setLinks(links: readonly LinkState[]): { changed: boolean; lines: string[] } {
     this.lastLinks = links;
     const byName = new Map(links.map((l) => [l.ifname, l]));
-    const changes: string[] = [];
+    const lines: string[] = [];
+    let changed = false;
     for (const [ifname, t] of this.links) {
       const up = byName.get(ifname)?.up ?? false;
       const first = t.status() === 'init';
-      if (t.linkChanged(up) && !(first && up)) changes.push(`track_interface ${ifname}: ${up ? 'up' : 'down'}`);
+      if (!t.linkChanged(up)) continue;
+      changed = true;
+      if (!(first && up)) lines.push(`track_interface ${ifname}: ${up ? 'up' : 'down'}`);
     }
     for (const s of this.sources.values()) {
       const present = byName.get(s.ifname)?.addresses.includes(s.address) ?? false;
       const first = s.tracker.status() === 'init';
-      if (s.tracker.linkChanged(present) && !(first && present)) changes.push(`source address ${s.address} ${present ? 'is back on' : 'is gone from'} ${s.ifname}`);
+      if (!s.tracker.linkChanged(present)) continue;
+      changed = true;
+      if (!(first && present)) lines.push(`source address ${s.address} ${present ? 'is back on' : 'is gone from'} ${s.ifname}`);
     }
-    return changes;
+    return { changed, lines };
   }
 }

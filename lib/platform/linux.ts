@@ -16,6 +16,8 @@ export interface FrameSender {
   /** Sends one frame; a returned promise settles once the frame was handed to the driver. */
   send(frame: Uint8Array): Promise<void> | void;
   close(): Promise<void> | void;
+  /** Gets ready to send (ForkedSender: starts its child); optional. */
+  open?(): Promise<void>;
 }
 
 /** Options of `LinuxPlatform`. */
@@ -72,6 +74,21 @@ export class LinuxPlatform implements Platform {
     return this.netlink.info(await this.netlink.link(ifname)).addresses;
   }
 
+  /** The frame sender of `ifname`, made on first use and kept. */
+  private senderOf(ifname: string): FrameSender {
+    let sender = this.senders.get(ifname);
+    if (!sender) {
+      sender = this.openSender(ifname);
+      this.senders.set(ifname, sender);
+    }
+    return sender;
+  }
+
+  /** Starts the frame sender of `ifname` and waits until its libpcap handle is open. */
+  async prepareAnnounce(ifname: string): Promise<void> {
+    await this.senderOf(ifname).open?.();
+  }
+
   /**
    * Sends a gratuitous ARP (request form, RFC 5227 §3) per IPv4 address and an unsolicited NA from the
    * interface's first link-local address per IPv6 address, from `mac` or else the interface's MAC as the
@@ -92,11 +109,7 @@ export class LinuxPlatform implements Platform {
     }
     // One sender per interface, kept open; its libpcap handle lives in a child process, which the `cap`
     // addon's abort on a link going down ends instead of the daemon (the next send starts a new child).
-    let sender = this.senders.get(ifname);
-    if (!sender) {
-      sender = this.openSender(ifname);
-      this.senders.set(ifname, sender);
-    }
+    const sender = this.senderOf(ifname);
     const frames = targets.map((t) =>
       t.family === 4
         ? buildGratuitousArp({ senderMac: srcMac, ip: t.address })

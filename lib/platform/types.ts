@@ -66,6 +66,11 @@ export interface Platform {
    */
   announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number>;
   /**
+   * Gets announcements on `ifname` ready (Linux: starts its frame sender), so the first one after a
+   * takeover leaves at once. Optional; resolves also when it could not (announce then reports why).
+   */
+  prepareAnnounce?(ifname: string): Promise<void>;
+  /**
    * `use_vmac`: creates (or reuses) macvlan `name` on `base` with MAC `mac`, up, with keepalived's sysctls
    * (see vmac.ts). Idempotent. Optional: platforms without it cannot run `use_vmac` instances.
    */

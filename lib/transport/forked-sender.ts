@@ -39,17 +39,25 @@ export class ForkedSender {
     private readonly timeoutMs = SEND_TIMEOUT_MS,
   ) {}
 
+  private readyWaiters: Array<() => void> = [];
+  private isReady = false;
+
   private start(): ChildProcess {
     const child = forkCaptureChild(this.ifname, MATCH_NOTHING);
     this.starts++;
     this.child = child;
+    this.isReady = false;
     child.on('message', (m: ChildMessage) => {
-      if ('sent' in m) this.settle(m.sent, null);
+      if ('ready' in m) {
+        this.isReady = true;
+        for (const w of this.readyWaiters.splice(0)) w();
+      } else if ('sent' in m) this.settle(m.sent, null);
       else if ('failed' in m) this.settle(m.failed, new Error(`${this.ifname}: ${m.error}`));
       else if ('error' in m) this.failAll(new Error(`${this.ifname}: ${m.error}`));
     });
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = null;
+      for (const w of this.readyWaiters.splice(0)) w();
       this.failAll(new Error(`${this.ifname}: link-layer sender stopped (${signal ?? `exit ${code}`})`));
     });
     return child;
@@ -72,6 +80,17 @@ export class ForkedSender {
 
   private failAll(err: Error): void {
     for (const id of [...this.pending.keys()]) this.settle(id, err);
+  }
+
+  /**
+   * Starts the child and resolves once its libpcap handle is open (or it failed: the next send reports
+   * why), so the first announcement after a takeover does not wait for a process to start (~120 ms).
+   */
+  open(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (!this.child) this.start();
+    if (this.isReady) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   /** Sends one frame; resolves once the driver has it. Rejects when closed, refused, or after the timeout. */
