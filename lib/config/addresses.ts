@@ -22,13 +22,14 @@ export function addressArg(node: ConfigNode, w: Warnings): { address: string; fa
   return { ...addressOf(t, node.keyword), at: t };
 }
 
-const VIP_OPTIONS: Record<string, 'dev' | 'label' | 'scope' | 'brd'> = {
-  dev: 'dev',
-  label: 'label',
-  scope: 'scope',
-  brd: 'brd',
-  broadcast: 'brd',
-};
+/** VIP line options (a Map: `constructor` or `__proto__` is an unknown option, not a prototype member). */
+const VIP_OPTIONS = new Map<string, 'dev' | 'label' | 'scope' | 'brd'>([
+  ['dev', 'dev'],
+  ['label', 'label'],
+  ['scope', 'scope'],
+  ['brd', 'brd'],
+  ['broadcast', 'brd'],
+]);
 
 /**
  * One `IP[/len] [dev IF] [label L] [scope S] [brd B]` line; other keepalived options are warned about.
@@ -49,7 +50,7 @@ export function parseVirtualAddress(node: ConfigNode, blockName: string, w: Warn
   }
   for (let i = 0; i < node.args.length; i++) {
     const a = node.args[i];
-    const opt = VIP_OPTIONS[a.text];
+    const opt = VIP_OPTIONS.get(a.text);
     if (opt === undefined) {
       w.add(a, `${blockName}: option '${a.text}' is not supported; ignored`);
       continue;

@@ -2,15 +2,16 @@
  * Helpers shared by the section validators: warnings, argument readers with located errors.
  */
 import { failAt, type Token } from './lexer';
+import { printable } from './printable';
 import type { ConfigNode } from './parser';
 import type { ConfigWarning, SourceLocation } from './types';
 
-/** Collects warnings; every message is prefixed with `file:line:col: `. */
+/** Collects warnings; every message is prefixed with `file:line:col: ` and made printable() (control characters escaped). */
 export class Warnings {
   readonly list: ConfigWarning[] = [];
   /** Records a warning located at `at`. */
   add(at: SourceLocation, message: string): void {
-    this.list.push({ file: at.file, line: at.line, col: at.col, message: `${at.file}:${at.line}:${at.col}: ${message}` });
+    this.list.push({ file: at.file, line: at.line, col: at.col, message: printable(`${at.file}:${at.line}:${at.col}: ${message}`) });
   }
 }
 

@@ -9,6 +9,17 @@ import { addressArg, parseUnicastPeers, parseVirtualAddressBlock } from './addre
 import { applyNotify, parseAuthentication, parseTrackBlock, type KnownNames } from './tracking';
 import type { GlobalDefs, VrrpInstance } from './types';
 
+/**
+ * Most VIPs one advert carries: Count IPvX Addr is 8 bits (RFC 9568 §5.2.5, RFC 3768 §5.3.5). keepalived
+ * (VRRP_MAX_ADDR 0xFF) moves the excess to the excluded VIPs with a configuration error; we refuse it.
+ */
+export const MAX_VIPS = 255;
+
+/** Appends `items` to `list` one by one (`push(...items)` overflows the stack for ~125k items). */
+function append<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.push(item);
+}
+
 /** Keywords keepalived accepts that we read but do not act on. */
 const IGNORED = new Set(['smtp_alert']);
 
@@ -19,6 +30,8 @@ interface Pending {
   versionTok?: Token;
   nopreemptTok?: Token;
   interfaceName?: string;
+  /** The first `virtual_ipaddress` keyword (the VIP count is reported there). */
+  vipTok?: Token;
   authTok?: Token;
   acceptSet?: boolean;
   peers: { address: string; family: 4 | 6; at: Token }[];
@@ -49,7 +62,10 @@ export function parseInstance(node: ConfigNode, global: GlobalDefs, known: Known
         p.stateTok = s.args[0];
         break;
       }
-      case 'interface': p.interfaceName = textArg(s, 'an interface name', w); break;
+      case 'interface':
+        p.interfaceName = textArg(s, 'an interface name', w);
+        if (p.interfaceName === '') failAt(s.args[0], 'interface needs an interface name, got an empty string');
+        break;
       case 'virtual_router_id': inst.vrid = intArg(s, 1, 255, w); p.vridTok = s.token; break;
       case 'priority': inst.priority = intArg(s, 1, 255, w); break;
       case 'advert_int': textArg(s, 'seconds', w); p.advertTok = s.args[0]; break;
@@ -58,14 +74,14 @@ export function parseInstance(node: ConfigNode, global: GlobalDefs, known: Known
       case 'preempt': flag(s, w); inst.preempt = true; p.nopreemptTok = undefined; break;
       case 'preempt_delay': inst.preemptDelayCs = Math.round(msArg(s, 0, 1000, w) / 10); break;
       case 'authentication': inst.authPass = parseAuthentication(s, w); p.authTok = s.token; break;
-      case 'virtual_ipaddress': inst.virtualAddresses.push(...parseVirtualAddressBlock(s, w)); break;
-      case 'virtual_ipaddress_excluded': inst.virtualAddressesExcluded.push(...parseVirtualAddressBlock(s, w)); break;
-      case 'track_interface': inst.trackInterfaces.push(...parseTrackBlock(s, known, w)); break;
-      case 'track_script': inst.trackScripts.push(...parseTrackBlock(s, known, w)); break;
-      case 'track_file': inst.trackFiles.push(...parseTrackBlock(s, known, w)); break;
+      case 'virtual_ipaddress': p.vipTok ??= s.token; append(inst.virtualAddresses, parseVirtualAddressBlock(s, w)); break;
+      case 'virtual_ipaddress_excluded': append(inst.virtualAddressesExcluded, parseVirtualAddressBlock(s, w)); break;
+      case 'track_interface': append(inst.trackInterfaces, parseTrackBlock(s, known, w)); break;
+      case 'track_script': append(inst.trackScripts, parseTrackBlock(s, known, w)); break;
+      case 'track_file': append(inst.trackFiles, parseTrackBlock(s, known, w)); break;
       case 'unicast_src_ip': { const a = addressArg(s, w); inst.unicastSrcIp = a.address; p.srcs.push(a); break; }
       case 'mcast_src_ip': { const a = addressArg(s, w); inst.mcastSrcIp = a.address; p.srcs.push(a); break; }
-      case 'unicast_peer': p.peers.push(...parseUnicastPeers(s, w)); break;
+      case 'unicast_peer': append(p.peers, parseUnicastPeers(s, w)); break;
       case 'use_vmac':
         noBlock(s);
         extraArgs(s, 2, w);
@@ -100,7 +116,6 @@ function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pen
   if (p.acceptSet !== true && inst.strictMode) inst.accept = false;
 
   const vips = inst.virtualAddresses;
-  if (vips.length === 0) w.add(node.token, `vrrp_instance ${name} has no virtual_ipaddress; it will advertise no address`);
   const first = vips[0];
   for (const v of vips) {
     if (v.family !== first.family) {
@@ -131,6 +146,11 @@ function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pen
   if (p.nopreemptTok) {
     if (inst.state !== 'BACKUP') w.add(p.nopreemptTok, 'nopreempt needs `state BACKUP`; with state MASTER it has no effect at startup');
     if (inst.priority === 255) w.add(p.nopreemptTok, 'priority 255 is the address owner, which always preempts; nopreempt has no effect');
+  }
+  // Last, so that a bad value elsewhere in the block is reported first.
+  if (vips.length === 0) failAt(node.token, `vrrp_instance ${name} has no virtual_ipaddress; add \`virtual_ipaddress { ADDRESS }\` (at least one is needed)`);
+  if (vips.length > MAX_VIPS && p.vipTok) {
+    failAt(p.vipTok, `virtual_ipaddress of vrrp_instance ${name} has ${vips.length} addresses but one advert carries at most ${MAX_VIPS} (its Count field is 8 bits); move the rest to virtual_ipaddress_excluded`);
   }
 }
 

@@ -2,13 +2,63 @@
  * The file-system side of lib/config: a ConfigIO backed by node:fs, and `loadConfig(path)`.
  */
 import * as fs from 'node:fs';
-import type { ConfigIO } from './lexer';
+import { FileTooLargeError, type ConfigIO } from './lexer';
 import { parseConfig } from './parse';
 import type { ParseResult } from './types';
 
-/** ConfigIO reading UTF-8 files and listing directories with node:fs. */
+/** What a non-regular file is, for the refusal message. */
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a plain file';
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * The UTF-8 text of the regular file at `path`, at most `maxBytes` bytes. Opened with O_NONBLOCK (a FIFO
+ * never blocks the open) and checked with fstat on the open descriptor (no race with a rename) before a
+ * byte is read; the read stops past `maxBytes` even when the size fstat reported was wrong (/proc, growth).
+ * @throws FileTooLargeError over `maxBytes`; Error (the reason) when missing, not regular or unreadable.
+ */
+export function readRegularFile(path: string, maxBytes: number): string {
+  const { O_RDONLY, O_NONBLOCK, O_NOCTTY } = fs.constants;
+  let fd: number;
+  try {
+    fd = fs.openSync(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error('no such file');
+    if (code === 'EACCES' || code === 'EPERM') throw new Error('permission denied');
+    if (code === 'ENXIO') throw new Error('not a regular file but a socket or device');
+    throw new Error(code ?? String(e));
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`not a regular file but ${kindOf(st)}`);
+    if (st.size > maxBytes) throw new FileTooLargeError(st.size, maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+      total += n;
+      if (total > maxBytes) throw new FileTooLargeError(total, maxBytes);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** ConfigIO reading regular UTF-8 files (readRegularFile) and listing directories with node:fs. */
 export const fsConfigIO: ConfigIO = {
-  readFile: (path) => fs.readFileSync(path, 'utf8'),
+  readFile: readRegularFile,
   listDir: (dir) => fs.readdirSync(dir),
 };
 

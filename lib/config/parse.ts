@@ -1,7 +1,7 @@
 /**
  * Entry points: a keepalived.conf (with its includes) -> typed configuration and warnings.
  */
-import { lexConfig, type ConfigIO } from './lexer';
+import { FileTooLargeError, lexConfig, type ConfigIO } from './lexer';
 import { parseTokens } from './parser';
 import { Warnings } from './context';
 import { buildConfig } from './validate';
@@ -27,17 +27,24 @@ export function parseConfigText(text: string, file = 'keepalived.conf', others: 
   return parseConfig(file, memoryIO({ ...others, [file]: text }));
 }
 
-/** A ConfigIO over an in-memory map of path -> text (directories are derived from the paths). */
+/**
+ * A ConfigIO over an in-memory map of path -> text (directories are derived from the paths). Paths are
+ * looked up in a Map, so `constructor` or `__proto__` is a missing file like any other; the size limit
+ * is enforced as fsConfigIO does.
+ */
 export function memoryIO(files: Record<string, string>): ConfigIO {
+  const map = new Map(Object.entries(files));
   return {
-    readFile(path: string): string {
-      const text = files[path];
+    readFile(path: string, maxBytes: number): string {
+      const text = map.get(path);
       if (text === undefined) throw new Error('no such file');
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > maxBytes) throw new FileTooLargeError(bytes, maxBytes);
       return text;
     },
     listDir(dir: string): string[] {
       const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-      return Object.keys(files)
+      return [...map.keys()]
         .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
         .map((p) => p.slice(prefix.length));
     },

@@ -1,7 +1,7 @@
 /**
  * Instance sub-blocks: `track_interface`, `track_script`, `track_file`, `authentication` and notify commands.
  */
-import { failAt } from './lexer';
+import { failAt, type Token } from './lexer';
 import type { ConfigNode } from './parser';
 import { arg, block, commandArg, extraArgs, loc, noBlock, weightArgs, type Warnings } from './context';
 import { SCRIPT_WEIGHT_MAX } from './script';
@@ -36,11 +36,40 @@ export function parseTrackBlock(node: ConfigNode, known: KnownNames, w: Warnings
   });
 }
 
-/** VRRPv2 simple password length (RFC 3768 §5.3.10). */
+/** VRRPv2 simple password length in bytes (RFC 3768 §5.3.10). */
 export const AUTH_PASS_MAX = 8;
 
+/** Splits `bytes` into its longest prefix of whole UTF-8 characters (decoded) and the bytes after it. */
+function wholeUtf8(bytes: Uint8Array): { head: string; rest: Uint8Array } {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (let k = bytes.length; k > 0; k--) {
+    try {
+      return { head: decoder.decode(bytes.subarray(0, k)), rest: bytes.subarray(k) };
+    } catch {
+      // a character cut at k: try a shorter prefix
+    }
+  }
+  return { head: '', rest: bytes };
+}
+
 /**
- * The `authentication { auth_type PASS; auth_pass P }` block: the password, truncated to 8 characters
+ * `auth_pass` as keepalived takes it: its UTF-8 bytes, cut to 8 with a warning naming what is sent. The
+ * string kept is the cut text when the cut falls between characters, else the text as written
+ * (authPassBytes cuts it to the same 8 bytes).
+ */
+function truncatedPass(t: Token, w: Warnings): string {
+  const bytes = Buffer.from(t.text, 'utf8');
+  if (bytes.length <= AUTH_PASS_MAX) return t.text;
+  const sent = bytes.subarray(0, AUTH_PASS_MAX);
+  const { head, rest } = wholeUtf8(sent);
+  const hex = (b: number): string => b.toString(16).padStart(2, '0');
+  const shown = head + [...rest].map((b) => `\\x${hex(b)}`).join('');
+  w.add(t, `auth_pass '${t.text}' is ${bytes.length} bytes in UTF-8 but a VRRPv2 advert carries ${AUTH_PASS_MAX}; only the first ${AUTH_PASS_MAX} are sent, as keepalived does: ${[...sent].map(hex).join(' ')} ('${shown}')`);
+  return rest.length === 0 ? head : t.text;
+}
+
+/**
+ * The `authentication { auth_type PASS; auth_pass P }` block: the password, truncated to 8 bytes
  * with a warning as keepalived does.
  * @throws ConfigError for `auth_type AH` (not supported), an unknown type, or a missing type or password.
  */
@@ -60,12 +89,8 @@ export function parseAuthentication(node: ConfigNode, w: Warnings): string {
       type = t.text;
     } else if (s.keyword === 'auth_pass') {
       extraArgs(s, 1, w);
-      const t = arg(s, 0, 'a password of up to 8 characters');
-      pass = t.text;
-      if (pass.length > AUTH_PASS_MAX) {
-        pass = pass.slice(0, AUTH_PASS_MAX);
-        w.add(t, `auth_pass is longer than ${AUTH_PASS_MAX} characters; truncated to '${pass}'`);
-      }
+      const t = arg(s, 0, 'a password of up to 8 bytes');
+      pass = truncatedPass(t, w);
     } else {
       w.add(s.token, `unknown authentication keyword '${s.keyword}'; ignored`);
     }
@@ -75,17 +100,18 @@ export function parseAuthentication(node: ConfigNode, w: Warnings): string {
   return pass;
 }
 
-const NOTIFY_KEYS: Record<string, keyof NotifyCommands> = {
-  notify_master: 'master',
-  notify_backup: 'backup',
-  notify_fault: 'fault',
-  notify_stop: 'stop',
-  notify: 'any',
-};
+/** notify keywords (a Map: `constructor` or `toString` is an unknown keyword, not a prototype member). */
+const NOTIFY_KEYS = new Map<string, keyof NotifyCommands>([
+  ['notify_master', 'master'],
+  ['notify_backup', 'backup'],
+  ['notify_fault', 'fault'],
+  ['notify_stop', 'stop'],
+  ['notify', 'any'],
+]);
 
 /** Stores a notify_* command in `out`; false when `node` is not a notify keyword. */
 export function applyNotify(node: ConfigNode, out: NotifyCommands): boolean {
-  const key = NOTIFY_KEYS[node.keyword];
+  const key = NOTIFY_KEYS.get(node.keyword);
   if (key === undefined) return false;
   out[key] = commandArg(node);
   return true;

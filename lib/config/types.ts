@@ -124,7 +124,7 @@ export interface VrrpInstance {
   family: 4 | 6;
   preempt: boolean;
   preemptDelayCs: number;
-  /** v2 simple password (truncated to 8 characters). */
+  /** v2 simple password; what is sent is authPassBytes(authPass), its first 8 UTF-8 bytes. */
   authPass?: string;
   virtualAddresses: VirtualAddress[];
   virtualAddressesExcluded: VirtualAddress[];

@@ -116,10 +116,12 @@ describe('validation errors name file:line:col and what to change', () => {
 describe('warnings name file:line:col', () => {
   const vip4 = ['  virtual_ipaddress {', '    192.0.2.1', '  }'];
 
-  it('auth_pass longer than 8 characters is truncated', () => {
+  it('auth_pass longer than 8 bytes is truncated', () => {
     const r = parse(inst('  authentication {', '    auth_type PASS', '    auth_pass 0123456789', '  }', ...vip4));
     expect(r.config.instances[0].authPass).toBe('01234567');
-    expect(messages(r)).toEqual(["k.conf:9:15: auth_pass is longer than 8 characters; truncated to '01234567'"]);
+    expect(messages(r)).toEqual([
+      "k.conf:9:15: auth_pass '0123456789' is 10 bytes in UTF-8 but a VRRPv2 advert carries 8; only the first 8 are sent, as keepalived does: 30 31 32 33 34 35 36 37 ('01234567')",
+    ]);
   });
 
   it('nopreempt with state MASTER, and with priority 255', () => {
@@ -130,13 +132,12 @@ describe('warnings name file:line:col', () => {
     ]);
   });
 
-  it('unknown instance keywords, extra arguments, unknown top-level blocks, no VIPs', () => {
-    const r = parse(`${inst('  fancy_new_option 3', '  priority 10 20')}frobnicate {\n}\n`);
+  it('unknown instance keywords, extra arguments, unknown top-level blocks', () => {
+    const r = parse(`${inst('  fancy_new_option 3', '  priority 10 20', ...vip4)}frobnicate {\n}\n`);
     expect(r.warnings[0]).toEqual({ file: F, line: 7, col: 3, message: "k.conf:7:3: unknown vrrp_instance keyword 'fancy_new_option'; ignored" });
     expect(messages(r).slice(1)).toEqual([
       "k.conf:8:15: unexpected argument '20' after priority; ignored",
-      'k.conf:4:1: vrrp_instance VI_1 has no virtual_ipaddress; it will advertise no address',
-      "k.conf:10:1: unknown top-level keyword 'frobnicate'; ignored",
+      "k.conf:13:1: unknown top-level keyword 'frobnicate'; ignored",
     ]);
   });
 
