@@ -2,7 +2,9 @@
  * `vrrpd -f FILE` (run in the foreground, logs on stdout), `vrrpd -t -f FILE` (check the configuration)
  * and `vrrpd status` (ask a running daemon through its control socket).
  */
+import { checkRunnable } from '../config/check';
 import { loadConfig } from '../config/load';
+import { printable } from '../config/printable';
 import { UsageError, VrrpError } from '../errors';
 import { controlRequest } from '../daemon/control';
 import { Vrrpd, VrrpdStatus } from '../daemon/vrrpd';
@@ -13,11 +15,16 @@ import { CliIo } from './io';
 export const DEFAULT_PID_FILE = '/run/vrrpd.pid';
 export const DEFAULT_CONTROL_SOCKET = '/run/vrrpd.sock';
 
-/** `vrrpd -t -f FILE`: exit 0 when the configuration is valid (warnings printed), 1 otherwise. */
+/**
+ * `vrrpd -t -f FILE`: exit 0 when the daemon would start with the configuration (warnings printed): it
+ * parses, has an instance, and every instance passes the fsm's RouterConfig validation (checkRunnable).
+ * @throws ConfigError (file:line:col) otherwise; main prints it and exits 1.
+ */
 export function runCheck(file: string, io: CliIo): number {
   const { config, warnings } = loadConfig(file);
   for (const w of warnings) io.err(`vrrpd: warning: ${w.message}`);
-  io.out(`${file}: configuration OK: ${config.instances.length} instance(s), ${config.scripts.length} script(s), ${warnings.length} warning(s)`);
+  checkRunnable(config, file);
+  io.out(printable(`${file}: configuration OK: ${config.instances.length} instance(s), ${config.scripts.length} script(s), ${warnings.length} warning(s)`));
   return 0;
 }
 
