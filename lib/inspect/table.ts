@@ -14,20 +14,28 @@ function show(v: number | string | null | undefined): string {
   return v === null || v === undefined ? '-' : String(v);
 }
 
-/** The table as lines (header first). `extra` columns: addresses and, for v2, the auth. */
+const right = (i: number): boolean => i < 2 || (i >= 4 && i <= 9);
+
+/** The table's header line. */
+export function tableHeader(): string {
+  return COLUMNS.map(([h, w], i) => cell(h, w, right(i))).join(' ') + ' addresses';
+}
+
+/** One record's line; `t0` is the capture time (seconds) the time column counts from (the first record's). */
+export function tableRow(r: InspectRecord, t0: number): string {
+  const status = r.valid ? (r.warnings.length ? `ok (${r.warnings.join(',')})` : 'ok') : `INVALID ${r.error}`;
+  const values = [
+    show(r.frame), (r.time - t0).toFixed(6), r.src, r.dst, show(r.ttl), show(r.version), show(r.vrid), show(r.priority),
+    show(r.intervalCs), show(r.count), show(r.checksum), status,
+  ];
+  let line = values.map((v, i) => cell(v, COLUMNS[i][1], right(i))).join(' ');
+  line += ' ' + (r.addresses ? r.addresses.join(',') : '-');
+  if (r.authType !== undefined) line += ` auth=${show(r.authType)}${r.authData ? `:${JSON.stringify(r.authData)}` : ''}`;
+  return line;
+}
+
+/** The table as lines (header first); times are relative to the first record. */
 export function formatTable(records: readonly InspectRecord[]): string[] {
   const t0 = records.length ? records[0].time : 0;
-  const lines = [COLUMNS.map(([h, w], i) => cell(h, w, i < 2 || (i >= 4 && i <= 9))).join(' ') + ' addresses'];
-  for (const r of records) {
-    const status = r.valid ? (r.warnings.length ? `ok (${r.warnings.join(',')})` : 'ok') : `INVALID ${r.error}`;
-    const values = [
-      show(r.frame), (r.time - t0).toFixed(6), r.src, r.dst, show(r.ttl), show(r.version), show(r.vrid), show(r.priority),
-      show(r.intervalCs), show(r.count), show(r.checksum), status,
-    ];
-    let line = values.map((v, i) => cell(v, COLUMNS[i][1], i < 2 || (i >= 4 && i <= 9))).join(' ');
-    line += ' ' + (r.addresses ? r.addresses.join(',') : '-');
-    if (r.authType !== undefined) line += ` auth=${show(r.authType)}${r.authData ? `:${JSON.stringify(r.authData)}` : ''}`;
-    lines.push(line);
-  }
-  return lines;
+  return [tableHeader(), ...records.map((r) => tableRow(r, t0))];
 }

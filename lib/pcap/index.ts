@@ -5,7 +5,11 @@
 import { DecodeError } from '../errors';
 import { iteratePcap, pcapMagic } from './pcap';
 import { iteratePcapng, PCAPNG_SHB } from './pcapng';
+import { bufferSource, CaptureSource } from './source';
 import { Capture, CaptureEnd, CapturedFrame, ReadCaptureOptions } from './types';
+
+export { bufferSource } from './source';
+export type { CaptureSource } from './source';
 
 export { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from './types';
 export type { ByteOrder, Capture, CaptureEnd, CapturedFrame, ReadCaptureOptions } from './types';
@@ -27,13 +31,17 @@ export function detectCaptureFormat(buf: Buffer): 'pcap' | 'pcapng' {
 }
 
 /**
- * Iterates the frames of a pcap or pcapng file, lazily; the generator's return value says whether the tail
- * was truncated. Frames are views into `buf`.
- * @throws DecodeError as `detectCaptureFormat`, `iteratePcap` and `iteratePcapng` (BAD_CAPTURE or
+ * Iterates the frames of a pcap or pcapng file (a Buffer, or a CaptureSource that streams it), lazily; the
+ * generator's return value says whether the tail was truncated. Frames are views into the input (a
+ * streaming source's chunks).
+ * @throws DecodeError as `detectCaptureFormat` (at once), `iteratePcap` and `iteratePcapng` (BAD_CAPTURE or
  *   TRUNCATED, with the file offset), at the point of iteration where the fault is met.
  */
-export function iterateCapture(buf: Buffer, opts: ReadCaptureOptions = {}): Generator<CapturedFrame, CaptureEnd, undefined> {
-  return detectCaptureFormat(buf) === 'pcap' ? iteratePcap(buf, opts) : iteratePcapng(buf, opts);
+export function iterateCapture(input: Buffer | CaptureSource, opts: ReadCaptureOptions = {}): Generator<CapturedFrame, CaptureEnd, undefined> {
+  const src = Buffer.isBuffer(input) ? bufferSource(input) : input;
+  src.ensure(0, 4);
+  const format = detectCaptureFormat(src.base === 0 ? src.buf.subarray(0, 4) : Buffer.alloc(0));
+  return format === 'pcap' ? iteratePcap(src, opts) : iteratePcapng(src, opts);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Classic pcap reader (libpcap savefile, draft-ietf-opsawg-pcap): both byte orders, microsecond and
- * nanosecond magics. Pure: takes a Buffer, yields frames whose `data` are views into it.
+ * nanosecond magics. Pure: takes a Buffer (or a CaptureSource), yields frames whose `data` are views into it.
  */
 import { DecodeError } from '../errors';
+import { bufferSource, CaptureSource } from './source';
 import { ByteOrder, CaptureEnd, CapturedFrame, makeFrame, ReadCaptureOptions, u16, u32 } from './types';
 
 /** Magic of a pcap file with microsecond timestamps, as read in the file's own byte order. */
@@ -78,51 +79,47 @@ export function decodePcapHeader(buf: Buffer): PcapHeader {
 }
 
 /**
- * Iterates the packet records of a pcap file. Frame `index` is 1-based; `interfaceId` is 0.
- * Returns (as the generator's value) whether the tail was truncated.
+ * Iterates the packet records of a pcap file (a Buffer, or a CaptureSource to stream it). Frame `index` is
+ * 1-based; `interfaceId` is 0. Returns (as the generator's value) whether the tail was truncated.
  * @throws DecodeError as `decodePcapHeader`; BAD_CAPTURE at record+8 when a captured length exceeds both the
  *   snaplen and 262144; TRUNCATED at the record's offset when a record is cut short (unless
  *   `allowTruncatedTail`).
  */
-export function* iteratePcap(buf: Buffer, opts: ReadCaptureOptions = {}): Generator<CapturedFrame, CaptureEnd, undefined> {
-  const header = decodePcapHeader(buf);
+export function* iteratePcap(input: Buffer | CaptureSource, opts: ReadCaptureOptions = {}): Generator<CapturedFrame, CaptureEnd, undefined> {
+  const src = Buffer.isBuffer(input) ? bufferSource(input) : input;
+  src.ensure(0, PCAP_HEADER_LENGTH);
+  const header = decodePcapHeader(src.base === 0 ? src.buf : Buffer.alloc(0));
   const order = header.byteOrder;
   const fracToNanos = header.nanosecond ? 1 : 1000;
   const maxCaptured = Math.max(header.snaplen, MAX_RECORD_FLOOR);
   let offset = PCAP_HEADER_LENGTH;
   let index = 0;
-  while (offset < buf.length) {
-    const remaining = buf.length - offset;
-    if (remaining < PCAP_RECORD_HEADER_LENGTH) {
+  while (src.ensure(offset, 1)) {
+    if (!src.ensure(offset, PCAP_RECORD_HEADER_LENGTH)) {
       if (opts.allowTruncatedTail) return { format: 'pcap', truncated: true };
-      throw new DecodeError('TRUNCATED', offset, `pcap record header cut short: ${remaining} of 16 bytes`);
+      throw new DecodeError('TRUNCATED', offset, `pcap record header cut short: ${src.size - offset} of 16 bytes`);
     }
-    const capturedLength = u32(buf, offset + 8, order);
+    const capturedLength = u32(src.buf, offset - src.base + 8, order);
     if (capturedLength > maxCaptured) {
       throw new DecodeError('BAD_CAPTURE', offset + 8, `pcap record length ${capturedLength} exceeds snaplen ${header.snaplen}`);
     }
     const dataStart = offset + PCAP_RECORD_HEADER_LENGTH;
-    if (capturedLength > buf.length - dataStart) {
+    if (!src.ensure(offset, PCAP_RECORD_HEADER_LENGTH + capturedLength)) {
       if (opts.allowTruncatedTail) return { format: 'pcap', truncated: true };
-      throw new DecodeError('TRUNCATED', offset, `pcap record data cut short: ${buf.length - dataStart} of ${capturedLength} bytes`);
+      throw new DecodeError('TRUNCATED', offset, `pcap record data cut short: ${src.size - dataStart} of ${capturedLength} bytes`);
     }
-    let seconds = u32(buf, offset, order);
-    let nanos = u32(buf, offset + 4, order) * fracToNanos;
+    const buf = src.buf;
+    const at = offset - src.base;
+    let seconds = u32(buf, at, order);
+    let nanos = u32(buf, at + 4, order) * fracToNanos;
     if (nanos >= 1e9) {
       // Out-of-range fraction (non-conforming writers): carry into seconds so nanos stays within the second.
       seconds += Math.floor(nanos / 1e9);
       nanos %= 1e9;
     }
     index += 1;
-    yield makeFrame(
-      index,
-      header.linkType,
-      seconds,
-      nanos,
-      u32(buf, offset + 12, order),
-      buf.subarray(dataStart, dataStart + capturedLength),
-      0,
-    );
+    const dataAt = at + PCAP_RECORD_HEADER_LENGTH;
+    yield makeFrame(index, header.linkType, seconds, nanos, u32(buf, at + 12, order), buf.subarray(dataAt, dataAt + capturedLength), 0);
     offset = dataStart + capturedLength;
   }
   return { format: 'pcap', truncated: false };

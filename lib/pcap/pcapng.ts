@@ -1,9 +1,10 @@
 /**
  * pcapng reader (draft-ietf-opsawg-pcapng): sections of either byte order, Interface Description Blocks with
  * if_tsresol and if_tsoffset, Enhanced, Simple and (obsolete) Packet Blocks; other blocks are skipped by
- * their length. Pure: takes a Buffer, yields frames whose `data` are views into it.
+ * their length. Pure: takes a Buffer (or a CaptureSource), yields frames whose `data` are views into it.
  */
 import { DecodeError } from '../errors';
+import { bufferSource, CaptureSource } from './source';
 import { ByteOrder, CaptureEnd, CapturedFrame, makeFrame, ReadCaptureOptions, u16, u32 } from './types';
 
 /** Block type of the Section Header Block (a palindrome, so it reads the same in both byte orders). */
@@ -60,8 +61,11 @@ function timestamp(high: number, low: number, iface: Interface): { seconds: numb
   return { seconds, nanos };
 }
 
-/** Decodes an IDB's body (its total length already checked), options included. */
-function decodeInterface(buf: Buffer, offset: number, length: number, order: ByteOrder): Interface {
+/**
+ * Decodes an IDB's body (its total length already checked), options included. `offset` indexes `buf`;
+ * `base` is the file offset of buf[0] (for error offsets).
+ */
+function decodeInterface(buf: Buffer, offset: number, length: number, order: ByteOrder, base: number): Interface {
   const iface: Interface = {
     linkType: u16(buf, offset + 8, order),
     snaplen: u32(buf, offset + 12, order),
@@ -74,12 +78,12 @@ function decodeInterface(buf: Buffer, offset: number, length: number, order: Byt
     const code = u16(buf, p, order);
     const optLength = u16(buf, p + 2, order);
     if (code === 0) break;
-    if (optLength > end - p - 4) throw new DecodeError('BAD_CAPTURE', p, `IDB option ${code} overruns its block`);
+    if (optLength > end - p - 4) throw new DecodeError('BAD_CAPTURE', base + p, `IDB option ${code} overruns its block`);
     if (code === PCAPNG_OPT_IF_TSRESOL) {
-      if (optLength !== 1) throw new DecodeError('BAD_CAPTURE', p, `if_tsresol length ${optLength}, expected 1`);
+      if (optLength !== 1) throw new DecodeError('BAD_CAPTURE', base + p, `if_tsresol length ${optLength}, expected 1`);
       iface.unitsPerSecond = tsresolUnitsPerSecond(buf[p + 4]);
     } else if (code === PCAPNG_OPT_IF_TSOFFSET) {
-      if (optLength !== 8) throw new DecodeError('BAD_CAPTURE', p, `if_tsoffset length ${optLength}, expected 8`);
+      if (optLength !== 8) throw new DecodeError('BAD_CAPTURE', base + p, `if_tsoffset length ${optLength}, expected 8`);
       iface.offsetSeconds = order === 'LE' ? buf.readBigInt64LE(p + 4) : buf.readBigInt64BE(p + 4);
     }
     p += 4 + ((optLength + 3) & ~3);
@@ -96,7 +100,7 @@ function lookupInterface(interfaces: Interface[], id: number, at: number): Inter
 }
 
 /**
- * Iterates the packet blocks (EPB, SPB, PB) of a pcapng file; frame `index` counts them from 1 across
+ * Iterates the packet blocks (EPB, SPB, PB) of a pcapng file (a Buffer, or a CaptureSource to stream it); frame `index` counts them from 1 across
  * sections, `interfaceId` is the interface's index within its section. SPB frames have seconds = nanos = 0.
  * Returns (as the generator's value) whether the tail was truncated.
  * @throws DecodeError BAD_CAPTURE: first block not an SHB (at 0); bad byte-order magic (SHB+8); SHB major
@@ -105,7 +109,8 @@ function lookupInterface(interfaces: Interface[], id: number, at: number): Inter
  *   captured length beyond the block (EPB/PB +20); unknown interface (EPB/PB +8, SPB at the block).
  *   TRUNCATED at the block's offset when the last block is cut short (unless `allowTruncatedTail`).
  */
-export function* iteratePcapng(buf: Buffer, opts: ReadCaptureOptions = {}): Generator<CapturedFrame, CaptureEnd, undefined> {
+export function* iteratePcapng(input: Buffer | CaptureSource, opts: ReadCaptureOptions = {}): Generator<CapturedFrame, CaptureEnd, undefined> {
+  const src = Buffer.isBuffer(input) ? bufferSource(input) : input;
   let order: ByteOrder = 'LE';
   let interfaces: Interface[] = [];
   let inSection = false;
@@ -115,24 +120,27 @@ export function* iteratePcapng(buf: Buffer, opts: ReadCaptureOptions = {}): Gene
     if (opts.allowTruncatedTail && offset > 0) return { format: 'pcapng', truncated: true };
     throw new DecodeError('TRUNCATED', offset, `pcapng ${what} cut short`);
   };
-  while (offset < buf.length) {
-    if (buf.length - offset < 8) return truncated('block header');
-    const type = buf.readUInt32LE(offset);
+  while (src.ensure(offset, 1)) {
+    if (!src.ensure(offset, 8)) return truncated('block header');
+    const type = src.buf.readUInt32LE(offset - src.base);
     if (type === PCAPNG_SHB) {
-      if (buf.length - offset < 12) return truncated('section header block');
-      if (buf.readUInt32LE(offset + 8) === PCAPNG_BYTE_ORDER_MAGIC) order = 'LE';
-      else if (buf.readUInt32BE(offset + 8) === PCAPNG_BYTE_ORDER_MAGIC) order = 'BE';
+      if (!src.ensure(offset, 12)) return truncated('section header block');
+      const at = offset - src.base;
+      if (src.buf.readUInt32LE(at + 8) === PCAPNG_BYTE_ORDER_MAGIC) order = 'LE';
+      else if (src.buf.readUInt32BE(at + 8) === PCAPNG_BYTE_ORDER_MAGIC) order = 'BE';
       else throw new DecodeError('BAD_CAPTURE', offset + 8, 'bad pcapng byte-order magic');
     } else if (!inSection) {
       throw new DecodeError('BAD_CAPTURE', offset, 'not a pcapng file: first block is not a section header');
     }
-    const blockType = type === PCAPNG_SHB ? type : u32(buf, offset, order);
-    const length = u32(buf, offset + 4, order);
+    const blockType = type === PCAPNG_SHB ? type : u32(src.buf, offset - src.base, order);
+    const length = u32(src.buf, offset - src.base + 4, order);
     if (length < 12 || length % 4 !== 0) {
       throw new DecodeError('BAD_CAPTURE', offset + 4, `pcapng block length ${length} (must be >= 12 and a multiple of 4)`);
     }
-    if (length > buf.length - offset) return truncated(`block (type ${blockType}, ${length} bytes)`);
-    const trailer = u32(buf, offset + length - 4, order);
+    if (!src.ensure(offset, length)) return truncated(`block (type ${blockType}, ${length} bytes)`);
+    const buf = src.buf;
+    const at = offset - src.base;
+    const trailer = u32(buf, at + length - 4, order);
     if (trailer !== length) {
       throw new DecodeError('BAD_CAPTURE', offset + length - 4, `pcapng trailing block length ${trailer} differs from ${length}`);
     }
@@ -142,36 +150,36 @@ export function* iteratePcapng(buf: Buffer, opts: ReadCaptureOptions = {}): Gene
     }
     switch (blockType) {
       case PCAPNG_SHB: {
-        const major = u16(buf, offset + 12, order);
+        const major = u16(buf, at + 12, order);
         if (major !== 1) throw new DecodeError('BAD_CAPTURE', offset + 12, `pcapng major version ${major}, expected 1`);
         inSection = true;
         interfaces = [];
         break;
       }
       case PCAPNG_IDB:
-        interfaces.push(decodeInterface(buf, offset, length, order));
+        interfaces.push(decodeInterface(buf, at, length, order, src.base));
         break;
       case PCAPNG_EPB:
       case PCAPNG_PB: {
-        const interfaceId = blockType === PCAPNG_EPB ? u32(buf, offset + 8, order) : u16(buf, offset + 8, order);
+        const interfaceId = blockType === PCAPNG_EPB ? u32(buf, at + 8, order) : u16(buf, at + 8, order);
         const iface = lookupInterface(interfaces, interfaceId, offset + 8);
-        const capturedLength = u32(buf, offset + 20, order);
+        const capturedLength = u32(buf, at + 20, order);
         if (capturedLength > length - 32) {
           throw new DecodeError('BAD_CAPTURE', offset + 20, `captured length ${capturedLength} exceeds its block`);
         }
-        const { seconds, nanos } = timestamp(u32(buf, offset + 12, order), u32(buf, offset + 16, order), iface);
-        const data = buf.subarray(offset + 28, offset + 28 + capturedLength);
+        const { seconds, nanos } = timestamp(u32(buf, at + 12, order), u32(buf, at + 16, order), iface);
+        const data = buf.subarray(at + 28, at + 28 + capturedLength);
         index += 1;
-        yield makeFrame(index, iface.linkType, seconds, nanos, u32(buf, offset + 24, order), data, interfaceId);
+        yield makeFrame(index, iface.linkType, seconds, nanos, u32(buf, at + 24, order), data, interfaceId);
         break;
       }
       case PCAPNG_SPB: {
         const iface = lookupInterface(interfaces, 0, offset);
-        const originalLength = u32(buf, offset + 8, order);
+        const originalLength = u32(buf, at + 8, order);
         let capturedLength = Math.min(originalLength, length - 16);
         if (iface.snaplen !== 0) capturedLength = Math.min(capturedLength, iface.snaplen);
         index += 1;
-        yield makeFrame(index, iface.linkType, 0, 0, originalLength, buf.subarray(offset + 12, offset + 12 + capturedLength), 0);
+        yield makeFrame(index, iface.linkType, 0, 0, originalLength, buf.subarray(at + 12, at + 12 + capturedLength), 0);
         break;
       }
       default:
