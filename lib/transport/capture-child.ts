@@ -5,7 +5,8 @@
  * Protocol (IPC, advanced serialization), in order:
  *   parent -> { ifname, filter }            child -> { ready: true } once the handle is open,
  *                                                    or { error: string } before exiting;
- *   child  -> { frame: Uint8Array }          per captured frame;
+ *   child  -> { frames: Uint8Array[] }       captured frames, batched per event-loop turn (a burst of 255
+ *                                            adverts is one message, not 255);
  *   parent -> { send: Uint8Array, id }      child -> { sent: id } or { failed: id, error: string }.
  * Messages are handled in the order they were sent, so sends may follow the open request at once.
  */
@@ -31,7 +32,15 @@ function open(msg: OpenRequest): void {
     process.send?.({ error: (e as Error).message }, () => process.exit(1));
     return;
   }
-  capture.on('frame', (frame: Buffer) => process.send?.({ frame }));
+  let batch: Buffer[] = [];
+  const flush = (): void => {
+    const frames = batch;
+    batch = [];
+    process.send?.({ frames });
+  };
+  capture.on('frame', (frame: Buffer) => {
+    if (batch.push(frame) === 1) setImmediate(flush);
+  });
   process.send?.({ ready: true });
 }
 

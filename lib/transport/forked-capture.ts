@@ -11,7 +11,7 @@ import { forkCaptureChild } from './forked-child';
 /** Delay before a dead capture child is started again, in milliseconds. */
 export const RESTART_MS = 1000;
 
-type ChildMessage = { ready: true } | { frame: Uint8Array } | { error: string };
+type ChildMessage = { ready: true } | { frames: Uint8Array[] } | { error: string };
 
 /** Emits 'frame' (Buffer), 'ready' (each time a child has opened the capture) and 'error' (Error). */
 export class ForkedCapture extends EventEmitter {
@@ -37,7 +37,7 @@ export class ForkedCapture extends EventEmitter {
     const child = forkCaptureChild(this.opts.ifname, this.opts.filter);
     this.child = child;
     child.on('message', (m: ChildMessage) => {
-      if ('frame' in m) this.emit('frame', Buffer.from(m.frame.buffer, m.frame.byteOffset, m.frame.byteLength));
+      if ('frames' in m) for (const f of m.frames) this.emit('frame', Buffer.from(f.buffer, f.byteOffset, f.byteLength));
       else if ('ready' in m) this.emit('ready');
       else this.emit('open-failed', new Error(m.error));
     });
