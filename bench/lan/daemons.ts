@@ -30,9 +30,14 @@ export interface Daemon {
   socket?: string;
 }
 
-/** Extra node options for vrrpd from BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile). */
-function nodeArgs(): string[] {
-  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * How vrrpd is started: as a user runs it, bin/vrrpd through its shebang (which sets its V8 options); with
+ * BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile) node runs it with those added.
+ */
+function vrrpdCommand(args: string[]): [string, string[]] {
+  const bin = path.join(ROOT, 'bin', 'vrrpd');
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return extra.length > 0 ? [process.execPath, ['--max-semi-space-size=1', ...extra, bin, ...args]] : [bin, args];
 }
 
 /** Starts `impl` on `host` with keepalived.conf `conf`; resolves once it runs (vrrpd: logged its start). */
@@ -41,7 +46,7 @@ export async function startDaemon(lan: Lan, dir: string, impl: Impl, host: Host,
   writeFileSync(file, conf);
   const p = (s: string): string => path.join(dir, `${name}.${s}`);
   const child = impl === 'vrrpd'
-    ? lan.spawn(host.ns, process.execPath, [...nodeArgs(), path.join(ROOT, 'bin', 'vrrpd'), '-f', file, '--pid-file', p('pid'), '--control-socket', p('sock')])
+    ? lan.spawn(host.ns, ...vrrpdCommand(['-f', file, '--pid-file', p('pid'), '--control-socket', p('sock')]))
     : lan.spawn(host.ns, 'keepalived', ['-n', '-l', '-P', '-f', file, '-p', p('pid'), '-r', p('vrrp.pid'), '-c', p('chk.pid'), '-b', p('bfd.pid')]);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

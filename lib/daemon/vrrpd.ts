@@ -52,6 +52,8 @@ export interface VrrpdOptions {
 /** Status of a running daemon: the node's, with wall-clock transition times, and the transports. */
 export interface VrrpdStatus extends NodeStatus {
   pid: number;
+  /** The daemon process's memory (bytes, process.memoryUsage); its libpcap children are separate processes. */
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
   instances: Array<InstanceStatus & { lastTransitionTime: string | null; ioErrors: Record<string, number> }>;
   transports: ReturnType<Endpoints['stats']>;
 }
@@ -296,8 +298,10 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   status(): VrrpdStatus {
     const base = this.node?.status() ?? { instances: [], syncGroups: [], unclaimed: {} };
     const wallOffset = Date.now() - this.clock.now();
+    const m = process.memoryUsage();
     return {
       pid: process.pid,
+      memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers },
       ...base,
       instances: base.instances.map((i) => ({
         ...i,

@@ -1,25 +1,18 @@
 /**
- * Child process that owns one libpcap handle (see ./forked-capture.ts and ./forked-sender.ts). The `cap`
- * addon aborts its process with a native assert when the handle's interface goes down; here that ends
- * only this child.
+ * Child process that owns one libpcap capture handle (see ./forked-capture.ts). The `cap` addon aborts its
+ * process with a native assert when the handle's interface goes down; here that ends only this child.
  * Protocol (IPC, advanced serialization), in order:
  *   parent -> { ifname, filter }            child -> { ready: true } once the handle is open,
  *                                                    or { error: string } before exiting;
  *   child  -> { frames: Uint8Array[] }       captured frames, batched per event-loop turn (a burst of 255
- *                                            adverts is one message, not 255);
- *   parent -> { send: Uint8Array, id }      child -> { sent: id } or { failed: id, error: string }.
- * Messages are handled in the order they were sent, so sends may follow the open request at once.
+ *                                            adverts is one message, not 255).
+ * (Frames are sent by ./sender-child.ts, one child for every interface.)
  */
 import { LinkCapture } from './capture';
 
 interface OpenRequest {
   ifname: string;
   filter: string;
-}
-
-interface SendRequest {
-  send: Uint8Array;
-  id: number;
 }
 
 let capture: LinkCapture | null = null;
@@ -44,23 +37,7 @@ function open(msg: OpenRequest): void {
   process.send?.({ ready: true });
 }
 
-function send(msg: SendRequest): void {
-  if (!capture) {
-    process.send?.({ failed: msg.id, error: 'link-layer handle is not open' });
-    return;
-  }
-  try {
-    capture.sendFrame(msg.send);
-    process.send?.({ sent: msg.id });
-  } catch (e) {
-    process.send?.({ failed: msg.id, error: (e as Error).message });
-  }
-}
-
-process.on('message', (msg: OpenRequest | SendRequest) => {
-  if ('send' in msg) send(msg);
-  else open(msg);
-});
+process.on('message', (msg: OpenRequest) => open(msg));
 process.on('disconnect', () => {
   capture?.close();
   process.exit(0);

@@ -8,10 +8,12 @@ import { CapHandle, newCap } from './native';
 /**
  * libpcap kernel buffer for a capture, in bytes. In immediate mode libpcap's ring has one slot per frame
  * sized for `cap`'s fixed snaplen of 65535 (about 64 KiB each): 1 MiB held 15 frames, and a burst of 255
- * adverts (255 VRs at one instant, keepalived or vrrpd) lost a quarter of them (bench/lan). 24 MiB holds
- * about 370; only the slots' first pages are ever touched, so the process's RSS grows by about 1.5 MiB.
+ * adverts (255 VRs at one instant, keepalived or vrrpd) lost a quarter of them and the backup flapped
+ * (bench/lan). 16 MiB holds about 250. The ring is mapped into the process, so it counts in its RSS.
  */
-export const CAPTURE_BUFFER_BYTES = 24 * 1024 * 1024;
+export const CAPTURE_BUFFER_BYTES = 16 * 1024 * 1024;
+/** Buffer of a send-only handle (its filter matches nothing): libpcap's smallest useful ring. */
+export const SEND_BUFFER_BYTES = 256 * 1024;
 /** Largest frame captured (snaplen of `cap` is 65535). */
 const FRAME_BYTES = 65535;
 /** A BPF filter no frame matches: a send-only handle must not copy traffic to user space. */
@@ -38,7 +40,7 @@ export class LinkCapture extends EventEmitter {
   constructor(readonly opts: LinkCaptureOptions) {
     super();
     this.cap = newCap();
-    this.cap.open(opts.ifname, opts.filter, CAPTURE_BUFFER_BYTES, this.buffer);
+    this.cap.open(opts.ifname, opts.filter, opts.filter === MATCH_NOTHING ? SEND_BUFFER_BYTES : CAPTURE_BUFFER_BYTES, this.buffer);
     this.cap.on('packet', (nbytes, truncated) => {
       if (truncated) {
         this.truncated++;
