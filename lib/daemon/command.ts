@@ -5,7 +5,8 @@
  * killed with SIGKILL and the run counts as a timeout. Never throws for a failing command.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, Stats, statSync } from 'node:fs';
+import * as path from 'node:path';
 
 /** Outcome of one run, as lib/track's ScriptTracker takes it. */
 export type CommandOutcome = 'success' | 'failure' | 'timeout';
@@ -28,6 +29,62 @@ export interface CommandOptions {
   group?: string;
   /** Extra environment variables (notify scripts get none by default, as in keepalived). */
   env?: Record<string, string>;
+  /**
+   * keepalived's `enable_script_security`, checked at every run (a file can change after the start): the
+   * program must be an absolute path or found on PATH, and neither it (after symbolic links) nor any
+   * directory above it may be writable by anyone but root, or owned by a user other than root or the user the
+   * script runs as. Refused runs are failures with `spawnError` naming the path and why (see checkScriptSecure).
+   */
+  secure?: boolean;
+}
+
+/** Why `st` (of `file`) lets someone other than root or `uid` change it, or null when it does not. */
+function insecurity(file: string, st: Stats, uid: number | null): string | null {
+  const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+  const sticky = st.isDirectory() && (st.mode & 0o1000) !== 0;
+  if (st.uid !== 0 && st.uid !== uid) return `${file} is owned by uid ${st.uid}, not root`;
+  if ((st.mode & 0o002) !== 0 && !sticky) return `${file} is writable by everyone (mode ${mode})`;
+  if ((st.mode & 0o020) !== 0 && st.gid !== 0 && !sticky) return `${file} is writable by group ${st.gid} (mode ${mode})`;
+  return null;
+}
+
+/**
+ * The `enable_script_security` check of one program: resolves `program` (absolute, or on PATH), follows its
+ * symbolic links and checks the file and every directory up to `/` (see CommandOptions.secure). `uid` is the
+ * user the script runs as (null: root). Returns null when safe, else why not (one line, naming the path).
+ */
+export function checkScriptSecure(program: string, uid: number | null = null, searchPath = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'): string | null {
+  let file = program;
+  if (!program.includes('/')) {
+    const found = searchPath.split(':').filter((d) => d.startsWith('/')).map((d) => path.join(d, program)).find((f) => {
+      try {
+        return statSync(f).isFile();
+      } catch {
+        return false;
+      }
+    });
+    if (!found) return `${program} is not found on PATH (script security needs an absolute path)`;
+    file = found;
+  } else if (!path.isAbsolute(program)) {
+    return `${program} is a relative path (script security needs an absolute path)`;
+  }
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch (e) {
+    return `${file} cannot be resolved (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+  }
+  for (let p = real; ; p = path.dirname(p)) {
+    let st: Stats;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      return `${p} cannot be examined (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    }
+    const bad = insecurity(p, st, uid);
+    if (bad) return `${bad}${real !== program ? ` (running ${program})` : ''}`;
+    if (p === path.dirname(p)) return null;
+  }
 }
 
 /**
@@ -100,6 +157,13 @@ export function runCommand(commandLine: string | string[], opts: CommandOptions)
     if ((opts.user !== undefined && uid === null) || (opts.group !== undefined && gid === null)) {
       resolve({ outcome: 'failure', code: null, signal: null, spawnError: `unknown user or group ${opts.user ?? ''}:${opts.group ?? ''}`, durationMs: 0 });
       return;
+    }
+    if (opts.secure) {
+      const bad = checkScriptSecure(argv[0], uid);
+      if (bad) {
+        resolve({ outcome: 'failure', code: null, signal: null, spawnError: `refused by enable_script_security: ${bad}`, durationMs: elapsed() });
+        return;
+      }
     }
     let timedOut = false;
     let settled = false;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the control socket answers a status request and refuses a malformed one', async () => {
   const path = join(dir, 'ctl.sock');
-  writeFileSync(path, 'stale'); // a stale file from an unclean stop is replaced
+  // A stale socket from an unclean stop (its process SIGKILLed: nobody answers) is replaced.
+  spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
   const server = await startControlSocket(path, (req) => (req.cmd === 'status' ? { instances: [{ name: 'VI_1', state: 'MASTER' }] } : { error: `unknown command ${req.cmd}` }));
   try {
     expect(await controlRequest(path, { cmd: 'status' })).toEqual({ instances: [{ name: 'VI_1', state: 'MASTER' }] });
