@@ -41,13 +41,15 @@ function vrrpdCommand(args: string[]): [string, string[]] {
 }
 
 /** Starts `impl` on `host` with keepalived.conf `conf`; resolves once it runs (vrrpd: logged its start). */
-export async function startDaemon(lan: Lan, dir: string, impl: Impl, host: Host, name: string, conf: string): Promise<Daemon> {
+export async function startDaemon(lan: Lan, dir: string, impl: Impl, host: Host, name: string, conf: string, opts: { cpu?: number } = {}): Promise<Daemon> {
   const file = path.join(dir, `${name}.conf`);
   writeFileSync(file, conf);
   const p = (s: string): string => path.join(dir, `${name}.${s}`);
-  const child = impl === 'vrrpd'
-    ? lan.spawn(host.ns, ...vrrpdCommand(['-f', file, '--pid-file', p('pid'), '--control-socket', p('sock')]))
-    : lan.spawn(host.ns, 'keepalived', ['-n', '-l', '-P', '-f', file, '-p', p('pid'), '-r', p('vrrp.pid'), '-c', p('chk.pid'), '-b', p('bfd.pid')]);
+  const [cmd, args] = impl === 'vrrpd'
+    ? vrrpdCommand(['-f', file, '--pid-file', p('pid'), '--control-socket', p('sock')])
+    : ['keepalived', ['-n', '-l', '-P', '-f', file, '-p', p('pid'), '-r', p('vrrp.pid'), '-c', p('chk.pid'), '-b', p('bfd.pid')]];
+  // Pinned to one CPU for the jitter runs (children inherit the affinity).
+  const child = opts.cpu === undefined ? lan.spawn(host.ns, cmd, args) : lan.spawn(host.ns, 'taskset', ['-c', String(opts.cpu), cmd, ...args]);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

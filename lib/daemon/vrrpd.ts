@@ -129,10 +129,15 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     this.arm();
   }
 
-  /** One timer, at the node's next deadline. */
+  /**
+   * One timer, at the node's next deadline. An armed timer that is earlier stays (a backup's deadline
+   * moves later with every advert it hears: no cancel and re-create per advert); when it fires with
+   * nothing due the node does nothing and the timer is set again.
+   */
   private arm(): void {
     const at = this.node?.nextDeadline() ?? null;
     if (at === this.timerAt) return;
+    if (at !== null && this.timerAt !== null && at > this.timerAt && this.timer) return;
     this.timer?.cancel();
     this.timer = null;
     this.timerAt = at;

@@ -99,7 +99,7 @@ export class LinuxPlatform implements Platform {
   async announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number> {
     const targets = addresses.map((a) => splitCidr(a));
     const needsIpv6 = targets.some((t) => t.family === 6);
-    const link = mac === undefined || needsIpv6 ? this.netlink.info(await this.netlink.link(ifname)) : undefined;
+    const link = mac === undefined || needsIpv6 ? this.netlink.info(await this.netlink.linkNow(ifname)) : undefined;
     const srcMac = mac ?? link?.mac;
     if (srcMac === undefined) throw new Error(`${ifname} has no link-layer address to announce from`);
     let linkLocal: string | undefined;

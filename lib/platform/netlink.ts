@@ -263,14 +263,42 @@ export class Rtnetlink {
     });
   }
 
-  /** Every link with its addresses. */
+  /** Cache updates that acknowledged changes still wait for (see `afterAck`). */
+  private readonly unseen = new Set<Promise<void>>();
+
+  /**
+   * A change the kernel acknowledged resolves its caller at once (a VIP is in place at the ACK: the
+   * announcement after it need not wait for the notification); readers of the cache wait for it.
+   */
+  private afterAck(check: () => boolean): void {
+    const p = this.awaitCache(check).finally(() => this.unseen.delete(p));
+    this.unseen.add(p);
+  }
+
+  /** Resolves once the cache shows every acknowledged change. */
+  private async seen(): Promise<void> {
+    while (this.unseen.size > 0) await Promise.all([...this.unseen]);
+  }
+
+  /** Every link with its addresses (acknowledged changes included). */
   async links(): Promise<LinkInfo[]> {
     await this.ready();
+    await this.seen();
     return this.cache.snapshot();
   }
 
-  /** The cached link `ifname`. @throws Error when there is no such interface. */
+  /** The cached link `ifname` (acknowledged changes included). @throws Error when there is no such interface. */
   async link(ifname: string): Promise<CachedLink> {
+    await this.ready();
+    await this.seen();
+    return this.linkNow(ifname);
+  }
+
+  /**
+   * The cached link `ifname` as the cache has it now, without waiting for acknowledged changes (its MAC
+   * and link-local for an announcement). @throws Error when there is no such interface.
+   */
+  async linkNow(ifname: string): Promise<CachedLink> {
     await this.ready();
     const l = this.cache.byName(ifname);
     if (!l) throw new Error(`no interface ${ifname}`);
@@ -311,17 +339,17 @@ export class Rtnetlink {
 
   /**
    * RTM_NEWADDR (NLM_F_CREATE | NLM_F_EXCL) of `address/prefixLength` on `ifname`, IPv6 with IFA_F_NODAD;
-   * resolves true when added, false on EEXIST, once the cache shows it.
+   * resolves true when added (at the kernel's ACK; cache readers wait for its notification), false on EEXIST.
    * @throws Error naming the interface and address otherwise.
    */
   async addAddress(ifname: string, family: Family, address: string, prefixLength: number): Promise<boolean> {
-    const link = await this.link(ifname);
+    const link = await this.linkNow(ifname);
     const bytes = parseAddress(address, family);
     const text = formatAddress(bytes, 0, family);
     const data: rt.Address = { family: family === 4 ? AF_INET : AF_INET6, prefixlen: prefixLength, index: link.ifindex, flags: family === 6 ? { nodad: true } : {} };
     const attrs: rt.AddressAttrs = family === 4 ? { local: bytes, address: bytes } : { address: bytes, flags: { nodad: true } };
     if (!(await this.change(`add ${address}/${prefixLength} to ${ifname}`, 'EEXIST', (s) => s.newAddress(data, attrs, { ...this.opts, flags: FlagsNew.CREATE | FlagsNew.EXCL })))) return false;
-    await this.awaitCache(() => this.cache.hasAddress(link.ifindex, family, text, prefixLength) || this.cache.get(link.ifindex) === undefined);
+    this.afterAck(() => this.cache.hasAddress(link.ifindex, family, text, prefixLength) || this.cache.get(link.ifindex) === undefined);
     return true;
   }
 
