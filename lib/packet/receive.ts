@@ -5,7 +5,8 @@
  */
 import { DecodeFailure } from '../errors';
 import { Advertisement, intervalCsOf, tryDecode } from './advertisement';
-import { canonicalAddress, isLinkLocalV6Bytes } from './address';
+import { isLinkLocalV6Bytes } from './address';
+import { canonicalAddressCached } from './address-cache';
 import { vrrpChecksum } from './checksum';
 import { Family, IPPROTO_VRRP, VRRP_TTL } from './constants';
 import { IpHeader, tryDecodeIp } from './ip';
@@ -131,8 +132,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** True when both lists hold the same set of addresses (order and spelling aside). */
 function sameAddressSet(ours: readonly string[], theirs: readonly string[]): boolean {
-  const a = new Set(ours.map(canonicalAddress));
-  const b = new Set(theirs.map(canonicalAddress));
+  // Per advert: canonical forms come from the bounded memo (address-cache.ts), and the common case, the
+  // same list in the same order, needs no sets.
+  if (ours.length === theirs.length && ours.every((x, i) => canonicalAddressCached(x) === canonicalAddressCached(theirs[i]))) return true;
+  const a = new Set(ours.map(canonicalAddressCached));
+  const b = new Set(theirs.map(canonicalAddressCached));
   return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
