@@ -2,7 +2,8 @@
  * `npm run bench:lan` (root): vrrpd and keepalived 2.2.7 on the same work on namespace LANs of their own
  * (documentation addresses only), in the same run, and one table with both and their ratio. `--short` is
  * the CI version (fewer trials, short windows); it prints the table and asserts nothing.
- *   node dist/bench/lan/run.js [--short] [--only failover,http,scale,vlan,jitter]
+ *   node dist/bench/lan/run.js [--short] [--only failover,http,scale,vlan,jitter] [--trials N]
+ *     [--scale-window S] [--vlans N] [--vlan-count N] [--jitter-window S]   (override the mode's values)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,12 @@ function print(rows: Row[]): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { short: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      short: { type: 'boolean', default: false }, only: { type: 'string' }, trials: { type: 'string' }, 'scale-window': { type: 'string' },
+      vlans: { type: 'string' }, 'vlan-count': { type: 'string' }, 'jitter-window': { type: 'string' },
+    },
+  });
   const skip = netnsSkipReason();
   if (skip) {
     console.log(`bench:lan: ${skip}`);
@@ -65,6 +71,12 @@ async function main(): Promise<number> {
   const cfg = short
     ? { trials: 2, scaleCount: 255, scaleSettle: 6000, scaleWindow: 10_000, vlans: 4, vlanCount: 32, vlanWindow: 5000, jitterWindow: 4000, hog: false }
     : { trials: 10, scaleCount: 255, scaleSettle: 15_000, scaleWindow: 600_000, vlans: 16, vlanCount: 255, vlanWindow: 60_000, jitterWindow: 60_000, hog: true };
+  const num = (v: string | undefined, scale = 1): number | undefined => (v === undefined ? undefined : Number(v) * scale);
+  cfg.trials = num(values.trials) ?? cfg.trials;
+  cfg.scaleWindow = num(values['scale-window'], 1000) ?? cfg.scaleWindow;
+  cfg.vlans = num(values.vlans) ?? cfg.vlans;
+  cfg.vlanCount = num(values['vlan-count']) ?? cfg.vlanCount;
+  cfg.jitterWindow = num(values['jitter-window'], 1000) ?? cfg.jitterWindow;
   const dir = mkdtempSync(path.join(tmpdir(), 'vrrpt-bench-'));
   const rows: Row[] = [];
   const started = Date.now();
