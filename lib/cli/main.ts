@@ -9,21 +9,35 @@ import { UsageError, VrrpError } from '../errors';
 import { CliIo, processIo } from './io';
 import { INSPECT_USAGE, runInspect } from './inspect';
 import { DEMO_USAGE, runDemo } from './demo';
-import { DEFAULT_CONTROL_SOCKET, DEFAULT_PID_FILE, runCheck, runDaemon, runStatus } from './run';
+import { DEFAULT_DATA_FILE, DEFAULT_JSON_FILE, DEFAULT_STATS_FILE } from '../daemon/keepalived-dump';
+import { signumOf, SIGNAL_FUNCTIONS } from '../daemon/signals';
+import { LOG_FORMATS, LOG_LEVELS, oneOf } from './log';
+import { DEFAULT_CONTROL_SOCKET, DEFAULT_PID_FILE, runCheck, runDaemon, runDump, runStatus } from './run';
 
 const HELP = `vrrpd — VRRP (RFC 3768 v2, RFC 9568 v3) daemon and tools
 
 Usage:
-  vrrpd -f FILE [--pid-file PATH] [--control-socket PATH] [--vip-script COMMAND]
+  vrrpd -f FILE [--pid-file PATH] [--control-socket PATH] [--vip-script COMMAND] [--metrics HOST:PORT]
+        [--log-format text|json] [--log-level error|warn|info|debug] [--data-file PATH] [--stats-file PATH]
+        [--json-file PATH]
       Run in the foreground with logs on stdout, reading keepalived.conf FILE. SIGTERM or SIGINT:
       every MASTER sends priority 0, every VIP is removed, exit 0. SIGHUP reloads FILE without a
       flap (a bad file is logged with file:line and the running one stays). With --vip-script, VIPs are
       added and removed by running "COMMAND add|del IFNAME CIDR" instead of iproute2.
+      keepalived's dump signals: SIGUSR1 writes the data file (and the JSON file), SIGUSR2 the stats file,
+      SIGRTMIN+2 (vrrpd --signum=JSON) the JSON file, in keepalived's layout (keepalived-exporter reads them).
+      --metrics serves Prometheus /metrics (keepalived-exporter's names plus vrrpd_*); off by default.
+      --log-format json writes one {"time","level","msg"} object per line; --log-level defaults to info.
+  vrrpd --signum=STOP|RELOAD|DATA|STATS|STATS_CLEAR|JSON
+      Print the number of the signal for that function, as keepalived --signum does.
   vrrpd -t -f FILE
       Check FILE and print its warnings (file:line:col); exit 1 on an error.
   vrrpd status [--control-socket PATH] [--json]
       Ask a running vrrpd for its instances: state, base and effective priority, master, VIPs,
       trackers, counters (keepalived's stats) and the last transition.
+  vrrpd dump [--data | --stats | --json] [--control-socket PATH]
+      Print a running vrrpd's keepalived data file (default), stats file or JSON dump, made from its
+      status through the control socket: no signal, no file written.
   ${INSPECT_USAGE}
       Decode every VRRP frame of a pcap or pcapng capture (Ethernet, Linux cooked SLL/SLL2),
       one line per frame, with the receive-rule verdict; --json prints one JSON object per line.
@@ -40,6 +54,9 @@ Usage:
 Paths vrrpd writes (set them per daemon when several run on one machine, e.g. in namespaces):
   --pid-file PATH          default ${DEFAULT_PID_FILE}
   --control-socket PATH    default ${DEFAULT_CONTROL_SOCKET}
+  --data-file PATH         default ${DEFAULT_DATA_FILE}
+  --stats-file PATH        default ${DEFAULT_STATS_FILE}
+  --json-file PATH         default ${DEFAULT_JSON_FILE}
 `;
 
 /** The package version, from package.json above dist/lib/cli (built) or lib/cli (ts-jest). */
@@ -73,6 +90,12 @@ function daemonCommand(args: string[], io: CliIo): Promise<number> | number {
       'pid-file': { type: 'string' },
       'control-socket': { type: 'string' },
       'vip-script': { type: 'string' },
+      metrics: { type: 'string' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
+      'data-file': { type: 'string' },
+      'stats-file': { type: 'string' },
+      'json-file': { type: 'string' },
     },
   });
   const file = values['use-file'];
@@ -82,7 +105,35 @@ function daemonCommand(args: string[], io: CliIo): Promise<number> | number {
     pidFile: values['pid-file'] ?? DEFAULT_PID_FILE,
     controlSocket: values['control-socket'] ?? DEFAULT_CONTROL_SOCKET,
     vipScript: values['vip-script'],
+    metrics: values.metrics,
+    logFormat: oneOf('--log-format', values['log-format'], LOG_FORMATS, 'text'),
+    logLevel: oneOf('--log-level', values['log-level'], LOG_LEVELS, 'info'),
+    dataFile: values['data-file'] ?? DEFAULT_DATA_FILE,
+    statsFile: values['stats-file'] ?? DEFAULT_STATS_FILE,
+    jsonFile: values['json-file'] ?? DEFAULT_JSON_FILE,
   }, io);
+}
+
+/** `vrrpd --signum=NAME` (or `--signum NAME`): the number on stdout, as keepalived prints it; exit 1 when unknown. */
+function signumCommand(argv: string[], io: CliIo): number {
+  const name = argv[0].startsWith('--signum=') ? argv[0].slice('--signum='.length) : argv[1];
+  if (name === undefined || name === '') throw new UsageError(`usage: vrrpd --signum=${SIGNAL_FUNCTIONS.join('|')}`);
+  const n = signumOf(name);
+  if (n === null) {
+    io.err(`Unknown sigfunc ${name}`);
+    return 1;
+  }
+  io.out(String(n));
+  return 0;
+}
+
+function dumpCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { 'control-socket': { type: 'string' }, json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false }, data: { type: 'boolean', default: false } },
+  });
+  if ([values.json, values.stats, values.data].filter(Boolean).length > 1) throw new UsageError('vrrpd dump: give one of --data, --stats, --json');
+  return runDump(values['control-socket'] ?? DEFAULT_CONTROL_SOCKET, values.json ? 'json' : values.stats ? 'stats' : 'data', io);
 }
 
 /** Runs the command line `argv` (without node and script); resolves to the exit code. */
@@ -109,6 +160,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       }
       case 'demo':
         return await runDemo(rest, io);
+      case 'dump':
+        return await dumpCommand(rest, io);
       case 'run':
       case '-f':
       case '-t':
@@ -116,6 +169,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case '--use-file':
         return await daemonCommand(command === 'run' ? rest : argv, io);
       default:
+        if (command === '--signum' || command.startsWith('--signum=')) return signumCommand(argv, io);
         throw new UsageError(`unknown command ${JSON.stringify(command)}; see vrrpd --help`);
     }
   } catch (e) {
