@@ -2,8 +2,10 @@
  * `vrrpd -f FILE` (run in the foreground, logs on stdout), `vrrpd -t -f FILE` (check the configuration)
  * and `vrrpd status` (ask a running daemon through its control socket).
  */
-import { checkRunnable } from '../config/check';
-import { loadConfig } from '../config/load';
+import { runnableErrors } from '../config/check';
+import { defaultConfigId, fsConfigIO } from '../config/load';
+import { checkConfig } from '../config/parse';
+import { checkScriptFiles, checkScriptSecurity } from '../config/security';
 import { printable } from '../config/printable';
 import { UsageError, VrrpError } from '../errors';
 import { controlRequest } from '../daemon/control';
@@ -23,15 +25,27 @@ export const DEFAULT_PID_FILE = '/run/vrrpd.pid';
 export const DEFAULT_CONTROL_SOCKET = '/run/vrrpd.sock';
 
 /**
- * `vrrpd -t -f FILE`: exit 0 when the daemon would start with the configuration (warnings printed): it
- * parses, has an instance, and every instance passes the fsm's RouterConfig validation (checkRunnable).
- * @throws ConfigError (file:line:col) otherwise; main prints it and exits 1.
+ * `vrrpd -t -f FILE`: reports every error and warning of FILE in one run, each as `file:line:col: what to
+ * change`: parse and validation (checkConfig), what the daemon's start would refuse (runnableErrors), and
+ * keepalived's script checks over the file system (checkScriptSecurity under enable_script_security,
+ * checkScriptFiles). Warnings go to stderr as `vrrpd: warning: ...`, errors as `vrrpd: ...` followed by a
+ * count; exit 0 and the OK line only without errors, else 1. `options.configId` is keepalived's `-i` /
+ * `--config-id` (default: the host name up to its first dot).
  */
-export function runCheck(file: string, io: CliIo): number {
-  const { config, warnings } = loadConfig(file);
-  for (const w of warnings) io.err(`vrrpd: warning: ${w.message}`);
-  checkRunnable(config, file);
-  io.out(printable(`${file}: configuration OK: ${config.instances.length} instance(s), ${config.scripts.length} script(s), ${warnings.length} warning(s)`));
+export function runCheck(file: string, io: CliIo, options: { configId?: string } = {}): number {
+  const { config, warnings, errors } = checkConfig(file, fsConfigIO, { configId: options.configId ?? defaultConfigId() });
+  const stat = fsConfigIO.stat ?? ((): undefined => undefined);
+  const all = [...errors];
+  if (errors.length === 0 || config.instances.length > 0) all.push(...runnableErrors(config, file, errors.length === 0));
+  all.push(...checkScriptSecurity(config, stat));
+  const warned = [...warnings, ...checkScriptFiles(config, stat)];
+  for (const w of warned) io.err(`vrrpd: warning: ${w.message}`);
+  for (const e of all) io.err(`vrrpd: ${e.message}`);
+  if (all.length > 0) {
+    io.err(printable(`vrrpd: ${file}: ${all.length} error(s), ${warned.length} warning(s); the configuration is not valid`));
+    return 1;
+  }
+  io.out(printable(`${file}: configuration OK: ${config.instances.length} instance(s), ${config.scripts.length} script(s), ${warned.length} warning(s)`));
   return 0;
 }
 

@@ -1,18 +1,81 @@
 /**
  * Helpers shared by the section validators: warnings, argument readers with located errors.
  */
-import { failAt, type Token } from './lexer';
+import { ConfigError } from '../errors';
+import { failAt, located, type Token } from './lexer';
 import { printable } from './printable';
 import type { ConfigNode } from './parser';
 import type { ConfigWarning, SourceLocation } from './types';
 
-/** Collects warnings; every message is prefixed with `file:line:col: ` and made printable() (control characters escaped). */
+/**
+ * Collects warnings and errors; every message is prefixed with `file:line:col: ` and made printable()
+ * (control characters escaped). Errors are ConfigErrors in the order found.
+ */
 export class Warnings {
   readonly list: ConfigWarning[] = [];
+  readonly errors: ConfigError[] = [];
   /** Records a warning located at `at`. */
   add(at: SourceLocation, message: string): void {
     this.list.push({ file: at.file, line: at.line, col: at.col, message: printable(`${at.file}:${at.line}:${at.col}: ${message}`) });
   }
+  /** Records an error located at `at` (parsing goes on). */
+  error(at: SourceLocation, message: string): void {
+    this.errors.push(located(at, message));
+  }
+  /**
+   * Runs `fn`; a ConfigError it throws is recorded and `fallback` returned, so that one bad statement
+   * does not hide the errors of the next ones. Other exceptions pass.
+   */
+  attempt<T>(fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      this.errors.push(e);
+      return fallback;
+    }
+  }
+  /** Warns that `keyword` is read into the configuration but the daemon does not act on it yet. */
+  notYet(at: SourceLocation, keyword: string, what: string): void {
+    this.add(at, `${keyword} is read but vrrpd does not ${what} yet; it has no effect`);
+  }
+  /** Warns about an unknown keyword of `blockName`, suggesting the closest of `known` (Levenshtein <= 2). */
+  unknown(t: Token, blockName: string, known: Iterable<string>, prefix = `unknown ${blockName} keyword`): void {
+    const near = closest(t.text, known);
+    this.add(t, `${prefix} '${t.text}'; ignored${near ? ` (did you mean '${near}'?)` : ''}`);
+  }
+}
+
+/** Levenshtein distance of `a` and `b`, or `max + 1` once it is known to exceed `max`. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]);
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The keyword of `known` nearest to `word` within edit distance 2 (ties: the first), if any. */
+export function closest(word: string, known: Iterable<string>): string | undefined {
+  if (word.length < 3 || word.length > 64) return undefined;
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = editDistance(word, k, 2);
+    if (d < bestD && k !== word) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
 }
 
 /** `file:line` of a location, for messages that point elsewhere. */

@@ -1,9 +1,13 @@
 /**
- * `global_defs`: the VRRP-related keywords; the many others keepalived knows are warned about and skipped.
+ * `global_defs`: every VRRP keyword of keepalived 2.2.7 is read with its meaning; those the daemon does not
+ * act on yet are warned about (notYet), and the non-VRRP ones are warned about with the reason (foreign.ts).
  */
 import type { ConfigNode } from './parser';
 import { arg, block, boolFlag, extraArgs, flag, intArg, msArg, noBlock, secondsOf, textArg, type Warnings } from './context';
-import type { GlobalDefs } from './types';
+import { addressOf } from './addresses';
+import { GLOBAL_FOREIGN } from './foreign';
+import { failAt } from './lexer';
+import type { FifoConfig, GlobalDefs, ScriptCommand } from './types';
 
 /** keepalived 2.2.7 defaults of the global keywords we implement. */
 export function defaultGlobalDefs(): GlobalDefs {
@@ -21,70 +25,232 @@ export function defaultGlobalDefs(): GlobalDefs {
     checkUnicastSrc: false,
     skipCheckAdvAddr: false,
     enableScriptSecurity: false,
+    minGarp: false,
+    higherPrioSendAdvert: false,
+    notifyPriorityChanges: false,
+    fifoWriteStatesOnReload: false,
+    logUnknownVrids: false,
   };
 }
 
-/** Keywords of global_defs that are valid in keepalived but have no effect here (no warning noise). */
-const IGNORED = new Set(['notification_email', 'notification_email_from', 'smtp_server', 'smtp_connect_timeout', 'smtp_helo', 'enable_traps']);
+/** The VRRP keywords of global_defs (for did-you-mean). */
+export const GLOBAL_KEYWORDS = [
+  'router_id', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_garp_master_refresh', 'vrrp_garp_master_refresh_repeat',
+  'vrrp_garp_interval', 'vrrp_gna_interval', 'vrrp_lower_prio_no_advert', 'vrrp_strict', 'vrrp_check_unicast_src', 'vrrp_skip_check_adv_addr',
+  'enable_script_security', 'script_user', 'vrrp_mcast_group4', 'vrrp_mcast_group6', 'default_interface', 'vrrp_garp_lower_prio_delay',
+  'vrrp_garp_lower_prio_repeat', 'vrrp_down_timer_adverts', 'vrrp_min_garp', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl', 'vrrp_higher_prio_send_advert',
+  'notify_fifo', 'notify_fifo_script', 'vrrp_notify_fifo', 'vrrp_notify_fifo_script', 'vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload',
+  'dynamic_interfaces', 'vrrp_startup_delay', 'log_unknown_vrids', 'vmac_prefix', 'vmac_addr_prefix', 'startup_script', 'startup_script_timeout',
+  'shutdown_script', 'shutdown_script_timeout', 'random_seed',
+];
+
+/** `CMD [username [groupname]]` (keepalived's notify and fifo script syntax). */
+export function scriptCommand(s: ConfigNode, w: Warnings): ScriptCommand {
+  noBlock(s);
+  extraArgs(s, 3, w);
+  const cmd: ScriptCommand = { command: arg(s, 0, 'a command (quote it when it has arguments)').text };
+  if (s.args[1]) cmd.user = s.args[2] ? { user: s.args[1].text, group: s.args[2].text } : { user: s.args[1].text };
+  return cmd;
+}
+
+/** `FIFO [username [groupname]]`. */
+function fifoOf(s: ConfigNode, w: Warnings): FifoConfig {
+  const c = scriptCommand(s, w);
+  const f: FifoConfig = { path: c.command };
+  if (c.user) f.user = c.user;
+  return f;
+}
+
+/** `vrrp_garp_extra_if [all] SECS` / `garp_extra_if [all] SECS` (0..86400). */
+export function garpExtraIf(s: ConfigNode, w: Warnings): { all: boolean; intervalMs: number } {
+  noBlock(s);
+  const all = s.args[0]?.text === 'all';
+  const t = arg(s, all ? 1 : 0, 'seconds 0..86400 (optionally after `all`)');
+  extraArgs(s, all ? 2 : 1, w);
+  return { all, intervalMs: Math.round(secondsOf(t, s.keyword, 0, 86400) * 1000) };
+}
 
 /**
- * Applies the statements of one `global_defs` block to `g` (several blocks accumulate).
- * @throws ConfigError for a bad value; unknown keywords are warnings.
+ * Applies the statements of one `global_defs` block to `g` (several blocks accumulate). A bad statement
+ * is recorded in `w` and the next one read.
  */
 export function applyGlobalDefs(node: ConfigNode, g: GlobalDefs, w: Warnings): void {
   extraArgs(node, 0, w);
-  for (const s of block(node)) {
-    switch (s.keyword) {
-      case 'router_id':
-        g.routerId = textArg(s, 'a router name', w);
-        break;
-      case 'vrrp_version': {
-        g.vrrpVersion = intArg(s, 2, 3, w) as 2 | 3;
-        g.vrrpVersionSet = true;
-        break;
+  for (const s of block(node)) w.attempt(() => globalStatement(s, g, w), undefined);
+}
+
+function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
+  const later = (what: string): void => w.notYet(s.token, s.keyword, what);
+  switch (s.keyword) {
+    case 'router_id':
+      g.routerId = textArg(s, 'a router name', w);
+      break;
+    case 'vrrp_version':
+      g.vrrpVersion = intArg(s, 2, 3, w) as 2 | 3;
+      g.vrrpVersionSet = true;
+      break;
+    case 'vrrp_garp_master_delay':
+      g.garpMasterDelayMs = msArg(s, 0, 1000, w);
+      break;
+    case 'vrrp_garp_master_repeat':
+      g.garpMasterRepeat = intArg(s, 0, 1000, w);
+      break;
+    case 'vrrp_garp_master_refresh':
+      g.garpMasterRefreshMs = msArg(s, 0, 86400, w);
+      break;
+    case 'vrrp_garp_master_refresh_repeat':
+      g.garpMasterRefreshRepeat = intArg(s, 0, 1000, w);
+      break;
+    case 'vrrp_garp_interval':
+      g.garpIntervalUs = usArg(s, w);
+      break;
+    case 'vrrp_gna_interval':
+      g.gnaIntervalUs = usArg(s, w);
+      break;
+    case 'vrrp_min_garp':
+      // keepalived: one GARP/NA at a time and no second burst 5 s later.
+      g.minGarp = boolFlag(s, w);
+      if (g.minGarp) {
+        g.garpMasterRepeat = 1;
+        g.garpMasterDelayMs = 0;
       }
-      case 'vrrp_garp_master_delay':
-        g.garpMasterDelayMs = msArg(s, 0, 1000, w);
-        break;
-      case 'vrrp_garp_master_repeat':
-        g.garpMasterRepeat = intArg(s, 0, 1000, w);
-        break;
-      case 'vrrp_garp_master_refresh':
-        g.garpMasterRefreshMs = msArg(s, 0, 86400, w);
-        break;
-      case 'vrrp_garp_master_refresh_repeat':
-        g.garpMasterRefreshRepeat = intArg(s, 0, 1000, w);
-        break;
-      case 'vrrp_garp_interval':
-        g.garpIntervalUs = usArg(s, w);
-        break;
-      case 'vrrp_gna_interval':
-        g.gnaIntervalUs = usArg(s, w);
-        break;
-      case 'vrrp_lower_prio_no_advert':
-        g.lowerPrioNoAdvert = boolFlag(s, w);
-        break;
-      case 'vrrp_strict':
-        g.strict = flag(s, w);
-        break;
-      case 'vrrp_check_unicast_src':
-        g.checkUnicastSrc = flag(s, w);
-        break;
-      case 'vrrp_skip_check_adv_addr':
-        g.skipCheckAdvAddr = boolFlag(s, w);
-        break;
-      case 'enable_script_security':
-        g.enableScriptSecurity = flag(s, w);
-        break;
-      case 'script_user': {
-        noBlock(s);
-        extraArgs(s, 2, w);
-        const user = arg(s, 0, 'a user name').text;
-        g.scriptUser = s.args[1] ? { user, group: s.args[1].text } : { user };
-        break;
-      }
-      default:
-        if (!IGNORED.has(s.keyword)) w.add(s.token, `unknown or unsupported global_defs keyword '${s.keyword}'; ignored`);
+      break;
+    case 'vrrp_lower_prio_no_advert':
+      g.lowerPrioNoAdvert = boolFlag(s, w);
+      break;
+    case 'vrrp_strict':
+      g.strict = flag(s, w);
+      break;
+    case 'vrrp_check_unicast_src':
+      g.checkUnicastSrc = flag(s, w);
+      later('check that an advert comes from a unicast_peer');
+      break;
+    case 'vrrp_skip_check_adv_addr':
+      g.skipCheckAdvAddr = boolFlag(s, w);
+      later('skip the address check of adverts from the same master (it checks every advert)');
+      break;
+    case 'enable_script_security':
+      g.enableScriptSecurity = flag(s, w);
+      break;
+    case 'script_user': {
+      noBlock(s);
+      extraArgs(s, 2, w);
+      const user = arg(s, 0, 'a user name').text;
+      g.scriptUser = s.args[1] ? { user, group: s.args[1].text } : { user };
+      break;
+    }
+    case 'vrrp_mcast_group4':
+    case 'vrrp_mcast_group6': {
+      const t = arg(s, 0, 'a multicast address');
+      textArg(s, 'a multicast address', w);
+      const a = addressOf(t, s.keyword);
+      const want = s.keyword.endsWith('4') ? 4 : 6;
+      if (a.family !== want || !(want === 4 ? /^2(2[4-9]|3\d)\./.test(a.address) : /^ff/i.test(a.address))) failAt(t, `${s.keyword} must be an IPv${want} multicast address, got '${t.text}'`);
+      if (want === 4) g.mcastGroup4 = a.address;
+      else g.mcastGroup6 = a.address;
+      later(`send adverts to another group than ${want === 4 ? '224.0.0.18' : 'ff02::12'}`);
+      break;
+    }
+    case 'default_interface':
+      g.defaultInterface = textArg(s, 'an interface name', w);
+      later('use a default interface (every vrrp_instance needs `interface`)');
+      break;
+    case 'vrrp_garp_lower_prio_delay':
+      g.garpLowerPrioDelayMs = msArg(s, 0, 1000, w);
+      later('send GARPs after a lower-priority advert');
+      break;
+    case 'vrrp_garp_lower_prio_repeat':
+      g.garpLowerPrioRepeat = intArg(s, 0, 1000, w);
+      later('send GARPs after a lower-priority advert');
+      break;
+    case 'vrrp_down_timer_adverts':
+      g.downTimerAdverts = intArg(s, 1, 100, w);
+      later('change the master down timer (3 advert intervals, RFC 9568)');
+      break;
+    case 'vrrp_garp_extra_if':
+    case 'vrrp_vmac_garp_intvl':
+      g.garpExtraIf = garpExtraIf(s, w);
+      if (s.keyword === 'vrrp_vmac_garp_intvl') w.add(s.token, 'vrrp_vmac_garp_intvl is deprecated in keepalived; write vrrp_garp_extra_if');
+      later('send periodic GARP/NA on extra interfaces');
+      break;
+    case 'vrrp_higher_prio_send_advert':
+      g.higherPrioSendAdvert = boolFlag(s, w);
+      later('send an advert before yielding to a higher priority');
+      break;
+    case 'notify_fifo':
+    case 'vrrp_notify_fifo': {
+      const f = fifoOf(s, w);
+      const key = s.keyword === 'notify_fifo' ? 'notifyFifo' : 'vrrpNotifyFifo';
+      g[key] = { ...g[key], ...f };
+      later('write notify events to a FIFO');
+      break;
+    }
+    case 'notify_fifo_script':
+    case 'vrrp_notify_fifo_script': {
+      const key = s.keyword === 'notify_fifo_script' ? 'notifyFifo' : 'vrrpNotifyFifo';
+      const fifo = g[key];
+      if (!fifo) failAt(s.token, `${s.keyword} needs \`${s.keyword.replace('_script', '')} FIFO\` before it`);
+      fifo.script = scriptCommand(s, w);
+      later('run a FIFO reader script');
+      break;
+    }
+    case 'vrrp_notify_priority_changes':
+      g.notifyPriorityChanges = boolFlag(s, w);
+      later('write priority changes to the notify FIFO');
+      break;
+    case 'fifo_write_vrrp_states_on_reload':
+      g.fifoWriteStatesOnReload = flag(s, w);
+      later('write states to the notify FIFO on reload');
+      break;
+    case 'dynamic_interfaces': {
+      noBlock(s);
+      extraArgs(s, 1, w);
+      const a = s.args[0];
+      if (a && a.text !== 'allow_if_changes') failAt(a, `dynamic_interfaces takes nothing or allow_if_changes, got '${a.text}'`);
+      g.dynamicInterfaces = { allowIfChanges: a !== undefined };
+      later('wait for interfaces missing at start');
+      break;
+    }
+    case 'vrrp_startup_delay':
+      g.startupDelayMs = msArg(s, 0, 86400, w);
+      later('delay the start of the instances');
+      break;
+    case 'log_unknown_vrids':
+      g.logUnknownVrids = flag(s, w);
+      later('log adverts of unconfigured VRIDs (they are counted in the status)');
+      break;
+    case 'vmac_prefix':
+      g.vmacPrefix = textArg(s, 'a name prefix', w);
+      later('name generated VMAC interfaces from a prefix');
+      break;
+    case 'vmac_addr_prefix':
+      g.vmacAddrPrefix = textArg(s, 'a name prefix', w);
+      later('create VMACs for VIPs on other interfaces');
+      break;
+    case 'startup_script':
+    case 'shutdown_script': {
+      const key = s.keyword === 'startup_script' ? 'startupScript' : 'shutdownScript';
+      g[key] = { ...scriptCommand(s, w), timeoutMs: g[key]?.timeoutMs ?? 10000 };
+      later(`run a ${s.keyword.replace('_script', '')} script`);
+      break;
+    }
+    case 'startup_script_timeout':
+    case 'shutdown_script_timeout': {
+      const key = s.keyword === 'startup_script_timeout' ? 'startupScript' : 'shutdownScript';
+      const ms = intArg(s, 1, 1000, w) * 1000;
+      const cur = g[key];
+      if (!cur) failAt(s.token, `${s.keyword} needs \`${s.keyword.replace('_timeout', '')} SCRIPT\` before it`);
+      cur.timeoutMs = ms;
+      break;
+    }
+    case 'random_seed':
+      g.randomSeed = intArg(s, 0, 4294967295, w);
+      w.add(s.token, 'random_seed is read, but ${_RANDOM} is expanded while the file is read, before global_defs; it is not seeded from it');
+      break;
+    default: {
+      const why = GLOBAL_FOREIGN.get(s.keyword);
+      if (why !== undefined) w.add(s.token, `${s.keyword} ${why}`);
+      else w.unknown(s.token, 'global_defs', GLOBAL_KEYWORDS, "unknown or unsupported global_defs keyword");
     }
   }
 }

@@ -3,13 +3,16 @@
  */
 export * from './types';
 export {
-  tokenize, lexConfig, expandInclude, FileTooLargeError, MAX_FILE_BYTES, MAX_TOTAL_BYTES, MAX_TOKENS, MAX_INCLUDE_DEPTH,
-  type Token, type TokenKind, type ConfigIO,
+  tokenize, lexConfig, expandInclude, expandBraces, FileTooLargeError, MAX_FILE_BYTES, MAX_TOTAL_BYTES, MAX_TOKENS, MAX_INCLUDE_DEPTH,
+  MAX_INCLUDE_MATCHES, type Token, type TokenKind, type ConfigIO, type LexOptions,
 } from './lexer';
+export { MAX_SUBSTITUTION_DEPTH, MAX_EXPANDED_LINE, MAX_EXPANDED_BYTES } from './preprocess';
 export { parseTokens, MAX_DEPTH, type ConfigNode } from './parser';
-export { parseConfig, parseConfigText, memoryIO } from './parse';
+export { parseConfig, parseConfigText, checkConfig, checkConfigText, memoryIO, ConfigErrors } from './parse';
 export { defaultGlobalDefs } from './global';
 export { toRouterConfig } from './router-config';
-export { checkRunnable } from './check';
+export { checkRunnable, runnableErrors } from './check';
+export { checkScriptSecurity, checkScriptFiles, insecurePathReason, scriptsOf, programOf, type StatLike, type StatLookup, type ScriptUse } from './security';
+export { editDistance, closest } from './context';
 export { printable } from './printable';
-export { loadConfig, fsConfigIO, readRegularFile } from './load';
+export { loadConfig, fsConfigIO, readRegularFile, defaultConfigId } from './load';

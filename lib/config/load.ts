@@ -2,9 +2,10 @@
  * The file-system side of lib/config: a ConfigIO backed by node:fs, and `loadConfig(path)`.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { FileTooLargeError, type ConfigIO } from './lexer';
 import { parseConfig } from './parse';
-import type { ParseResult } from './types';
+import type { ParseOptions, ParseResult } from './types';
 
 /** What a non-regular file is, for the refusal message. */
 function kindOf(st: fs.Stats): string {
@@ -56,16 +57,30 @@ export function readRegularFile(path: string, maxBytes: number): string {
   }
 }
 
-/** ConfigIO reading regular UTF-8 files (readRegularFile) and listing directories with node:fs. */
+/** ConfigIO reading regular UTF-8 files (readRegularFile), listing directories and stat'ing paths with node:fs. */
 export const fsConfigIO: ConfigIO = {
   readFile: readRegularFile,
   listDir: (dir) => fs.readdirSync(dir),
+  stat: (p) => {
+    try {
+      return fs.statSync(p);
+    } catch {
+      return undefined;
+    }
+  },
 };
 
+/** keepalived's default config id: the host name up to its first dot (uname nodename). */
+export function defaultConfigId(): string {
+  return os.hostname().split('.')[0];
+}
+
 /**
- * Reads and validates the keepalived.conf at `path` (and its includes) from disk.
- * @throws ConfigError (file:line:col) for an unreadable file or invalid configuration.
+ * Reads and validates the keepalived.conf at `path` (and its includes) from disk; `options.configId`
+ * defaults to defaultConfigId(), as keepalived's does.
+ * @throws ConfigError (file:line:col; a ConfigErrors carrying every error) for an unreadable file or
+ * invalid configuration.
  */
-export function loadConfig(path: string): ParseResult {
-  return parseConfig(path, fsConfigIO);
+export function loadConfig(path: string, options: ParseOptions = {}): ParseResult {
+  return parseConfig(path, fsConfigIO, { configId: defaultConfigId(), ...options });
 }

@@ -4,7 +4,7 @@
 import { failAt } from './lexer';
 import type { ConfigNode } from './parser';
 import { arg, block, commandArg, extraArgs, flag, intArg, intOf, loc, msArg, noBlock, textArg, type Warnings } from './context';
-import type { TrackFile, VrrpScript } from './types';
+import type { TrackFile, TrackProcess, VrrpScript } from './types';
 
 /** Weight range of vrrp_script and track references (keepalived.conf(5)). */
 export const SCRIPT_WEIGHT_MAX = 253;
@@ -26,6 +26,9 @@ export function parseScript(node: ConfigNode, w: Warnings): VrrpScript {
   const out = { weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false };
   let user: VrrpScript['user'];
   for (const s of block(node)) {
+    w.attempt(() => scriptStatement(s), undefined);
+  }
+  function scriptStatement(s: ConfigNode): void {
     switch (s.keyword) {
       case 'script':
         script = commandArg(s);
@@ -62,7 +65,7 @@ export function parseScript(node: ConfigNode, w: Warnings): VrrpScript {
         out.initFail = flag(s, w);
         break;
       default:
-        w.add(s.token, `unknown vrrp_script keyword '${s.keyword}'; ignored`);
+        w.unknown(s.token, 'vrrp_script', ['script', 'interval', 'timeout', 'weight', 'rise', 'fall', 'user', 'init_fail']);
     }
   }
   if (script === undefined) failAt(node.token, `vrrp_script ${name} has no script; add \`script "/path/to/check args"\``);
@@ -81,7 +84,8 @@ export function parseTrackFile(node: ConfigNode, w: Warnings): TrackFile {
   let weight = 1;
   let weightReverse = false;
   let initFile: TrackFile['initFile'];
-  for (const s of block(node)) {
+  for (const s of block(node)) w.attempt(() => fileStatement(s), undefined);
+  function fileStatement(s: ConfigNode): void {
     switch (s.keyword) {
       case 'file':
         file = textArg(s, 'a file path', w);
@@ -104,14 +108,70 @@ export function parseTrackFile(node: ConfigNode, w: Warnings): TrackFile {
           else value = intOf(a, 'init_file', -2147483647, 2147483647);
         }
         initFile = { value, overwrite };
+        w.notYet(s.token, 'init_file', 'create or initialise the tracked file');
         break;
       }
       default:
-        w.add(s.token, `unknown track_file keyword '${s.keyword}'; ignored`);
+        w.unknown(s.token, 'track_file', ['file', 'weight', 'init_file']);
     }
   }
   if (file === undefined) failAt(node.token, `track_file ${name} has no file; add \`file "/path/to/file"\``);
   const result: TrackFile = { name, at: loc(node.token), file, weight, weightReverse };
   if (initFile) result.initFile = initFile;
   return result;
+}
+
+/** The vrrp_track_process keywords (for did-you-mean). */
+const PROCESS_KEYWORDS = ['process', 'param_match', 'weight', 'quorum', 'quorum_max', 'fork_delay', 'terminate_delay', 'delay', 'full_command'];
+
+/**
+ * Validates one `vrrp_track_process` block (keepalived.conf(5) "VRRP track processes"); warned: vrrpd
+ * does not watch processes yet.
+ * @throws ConfigError for a missing `process` or a quorum above quorum_max.
+ */
+export function parseTrackProcess(node: ConfigNode, w: Warnings): TrackProcess {
+  const name = nameOf(node, 'track process', w);
+  const tp: TrackProcess = {
+    name, at: loc(node.token), process: [], paramMatch: 'exact', paramMatchSet: false, weight: 1, weightReverse: false, quorum: 1,
+    forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false,
+  };
+  let quorumTok: ConfigNode | undefined;
+  for (const s of block(node)) {
+    w.attempt(() => {
+      switch (s.keyword) {
+        case 'process':
+          noBlock(s);
+          arg(s, 0, 'a process name (and its parameters)');
+          tp.process = s.args.map((t) => t.text);
+          break;
+        case 'param_match': {
+          const v = textArg(s, 'initial or partial', w);
+          if (v !== 'initial' && v !== 'partial') failAt(s.args[0], `param_match must be initial or partial, got '${v}'`);
+          tp.paramMatch = v;
+          tp.paramMatchSet = true;
+          break;
+        }
+        case 'weight': {
+          noBlock(s);
+          tp.weight = intOf(arg(s, 0, 'a weight -254..254'), 'weight', -254, 254);
+          const r = s.args[1];
+          if (r && r.text !== 'reverse') failAt(r, `expected 'reverse' after the weight, got '${r.text}'`);
+          extraArgs(s, 2, w);
+          tp.weightReverse = r !== undefined;
+          break;
+        }
+        case 'quorum': tp.quorum = intArg(s, 0, 65535, w); quorumTok = s; break;
+        case 'quorum_max': tp.quorumMax = intArg(s, 0, 65535, w); break;
+        case 'fork_delay': tp.forkDelayMs = msArg(s, 0, 86400, w); break;
+        case 'terminate_delay': tp.terminateDelayMs = msArg(s, 0, 86400, w); break;
+        case 'delay': tp.forkDelayMs = tp.terminateDelayMs = msArg(s, 0, 86400, w); break;
+        case 'full_command': tp.fullCommand = flag(s, w); break;
+        default: w.unknown(s.token, 'vrrp_track_process', PROCESS_KEYWORDS);
+      }
+    }, undefined);
+  }
+  if (tp.process.length === 0) failAt(node.token, `vrrp_track_process ${name} has no process; add \`process NAME [PARAMS]\``);
+  if (tp.quorumMax !== undefined && tp.quorum > tp.quorumMax) failAt((quorumTok ?? node).token, `vrrp_track_process ${name}: quorum ${tp.quorum} is above quorum_max ${tp.quorumMax}; no process count can succeed`);
+  w.notYet(node.token, `vrrp_track_process ${name}`, 'watch processes (instances tracking it get no weight or FAULT from it)');
+  return tp;
 }

@@ -3,7 +3,8 @@
  */
 import { failAt, type Token } from './lexer';
 import type { ConfigNode } from './parser';
-import { arg, block, commandArg, extraArgs, loc, noBlock, weightArgs, type Warnings } from './context';
+import { arg, block, closest, extraArgs, loc, noBlock, weightArgs, type Warnings } from './context';
+import { scriptCommand } from './global';
 import { SCRIPT_WEIGHT_MAX } from './script';
 import type { NotifyCommands, TrackRef } from './types';
 
@@ -11,29 +12,38 @@ import type { NotifyCommands, TrackRef } from './types';
 export interface KnownNames {
   scripts: ReadonlySet<string>;
   trackFiles: ReadonlySet<string>;
+  processes: ReadonlySet<string>;
 }
 
 /**
- * Entries of a `track_interface`, `track_script` or `track_file` block: `NAME [weight W [reverse|noreverse]]`.
- * @throws ConfigError for a bad weight or a script / file name that no top-level block defines.
+ * Entries of a `track_interface`, `track_script`, `track_file` or `track_process` block:
+ * `NAME [weight W [reverse|noreverse]]`. A bad entry is recorded in `w` and the next one read.
  */
 export function parseTrackBlock(node: ConfigNode, known: KnownNames, w: Warnings): TrackRef[] {
   extraArgs(node, 0, w);
-  const max = node.keyword === 'track_file' ? 254 : SCRIPT_WEIGHT_MAX;
-  return block(node).map((entry) => {
-    noBlock(entry);
-    const name = entry.keyword;
-    if (node.keyword === 'track_script' && !known.scripts.has(name)) {
-      failAt(entry.token, `track_script: no vrrp_script named '${name}'; define \`vrrp_script ${name} { ... }\` or fix the name`);
-    }
-    if (node.keyword === 'track_file' && !known.trackFiles.has(name)) {
-      failAt(entry.token, `track_file: no track_file named '${name}'; define \`track_file ${name} { ... }\` or fix the name`);
-    }
-    const { weight, reverse } = weightArgs(entry, 0, -max, max, w);
-    const ref: TrackRef = { at: loc(entry.token), name, reverse };
-    if (weight !== undefined) ref.weight = weight;
-    return ref;
-  });
+  const max = node.keyword === 'track_file' || node.keyword === 'track_process' ? 254 : SCRIPT_WEIGHT_MAX;
+  const out: TrackRef[] = [];
+  for (const entry of block(node)) {
+    w.attempt(() => {
+      noBlock(entry);
+      const name = entry.keyword;
+      const kinds = new Map<string, [ReadonlySet<string>, string]>([
+        ['track_script', [known.scripts, 'vrrp_script']],
+        ['track_file', [known.trackFiles, 'track_file']],
+        ['track_process', [known.processes, 'vrrp_track_process']],
+      ]);
+      const kind = kinds.get(node.keyword);
+      if (kind && !kind[0].has(name)) {
+        const near = closest(name, kind[0]);
+        failAt(entry.token, `${node.keyword}: no ${kind[1]} named '${name}'; define \`${kind[1]} ${name} { ... }\` or fix the name${near ? ` (did you mean '${near}'?)` : ''}`);
+      }
+      const { weight, reverse } = weightArgs(entry, 0, -max, max, w);
+      const ref: TrackRef = { at: loc(entry.token), name, reverse };
+      if (weight !== undefined) ref.weight = weight;
+      out.push(ref);
+    }, undefined);
+  }
+  return out;
 }
 
 /** VRRPv2 simple password length in bytes (RFC 3768 §5.3.10). */
@@ -109,10 +119,18 @@ const NOTIFY_KEYS = new Map<string, keyof NotifyCommands>([
   ['notify', 'any'],
 ]);
 
-/** Stores a notify_* command in `out`; false when `node` is not a notify keyword. */
-export function applyNotify(node: ConfigNode, out: NotifyCommands): boolean {
+/**
+ * Stores a `notify_* CMD [username [groupname]]` command in `out` (and who runs it in `users`, warned:
+ * vrrpd does not switch user for notify scripts yet); false when `node` is not a notify keyword.
+ */
+export function applyNotify(node: ConfigNode, out: NotifyCommands, users: Partial<Record<keyof NotifyCommands, { user: string; group?: string }>>, w: Warnings): boolean {
   const key = NOTIFY_KEYS.get(node.keyword);
   if (key === undefined) return false;
-  out[key] = commandArg(node);
+  const c = scriptCommand(node, w);
+  out[key] = c.command;
+  if (c.user) {
+    users[key] = c.user;
+    w.notYet(node.args[1], `the user of ${node.keyword}`, 'run notify scripts as another user');
+  }
   return true;
 }

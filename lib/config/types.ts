@@ -2,6 +2,7 @@
  * Typed keepalived configuration produced by lib/config. Units are in the names (Cs = centiseconds,
  * Ms = milliseconds); keepalived's seconds are converted at parse time.
  */
+import type { ConfigError } from '../errors';
 
 /** A non-fatal remark about the configuration; `message` starts with `file:line:col: `. */
 export interface ConfigWarning {
@@ -42,6 +43,118 @@ export interface GlobalDefs {
   skipCheckAdvAddr: boolean;
   enableScriptSecurity: boolean;
   scriptUser?: { user: string; group?: string };
+  /** `vrrp_mcast_group4` / `vrrp_mcast_group6` (runtime: not applied yet, adverts go to 224.0.0.18 / ff02::12). */
+  mcastGroup4?: string;
+  mcastGroup6?: string;
+  /** `default_interface`, for VIPs of instances without `interface` (runtime: not applied yet). */
+  defaultInterface?: string;
+  /** `vrrp_garp_lower_prio_delay` (s) / `vrrp_garp_lower_prio_repeat` (runtime: not applied yet). */
+  garpLowerPrioDelayMs?: number;
+  garpLowerPrioRepeat?: number;
+  /** `vrrp_down_timer_adverts` 1..100 (runtime: not applied yet; the RFC's 3 is used). */
+  downTimerAdverts?: number;
+  /** `vrrp_min_garp`: one GARP/NA, no second burst (applied here: repeat 1, delay 0). */
+  minGarp: boolean;
+  /** `vrrp_garp_extra_if [all] SECS` (runtime: not applied yet). */
+  garpExtraIf?: { all: boolean; intervalMs: number };
+  /** `vrrp_higher_prio_send_advert` (runtime: not applied yet). */
+  higherPrioSendAdvert: boolean;
+  /** `notify_fifo`, `vrrp_notify_fifo` and their `_script` (runtime: not applied yet). */
+  notifyFifo?: FifoConfig;
+  vrrpNotifyFifo?: FifoConfig;
+  /** `vrrp_notify_priority_changes` (runtime: not applied yet). */
+  notifyPriorityChanges: boolean;
+  /** `fifo_write_vrrp_states_on_reload` (runtime: not applied yet). */
+  fifoWriteStatesOnReload: boolean;
+  /** `dynamic_interfaces [allow_if_changes]` (runtime: not applied yet). */
+  dynamicInterfaces?: { allowIfChanges: boolean };
+  /** `vrrp_startup_delay` (s) (runtime: not applied yet). */
+  startupDelayMs?: number;
+  /** `log_unknown_vrids` (runtime: not applied yet). */
+  logUnknownVrids: boolean;
+  /** `vmac_prefix` / `vmac_addr_prefix` (runtime: not applied yet; vmac names come from use_vmac). */
+  vmacPrefix?: string;
+  vmacAddrPrefix?: string;
+  /** `startup_script` / `shutdown_script` with their timeouts (runtime: not run yet). */
+  startupScript?: ScriptCommand & { timeoutMs: number };
+  shutdownScript?: ScriptCommand & { timeoutMs: number };
+  /** `random_seed` (keepalived seeds `${_RANDOM}` with it; here it is read only). */
+  randomSeed?: number;
+}
+
+/** A command with the user and group it runs as (`CMD [username [groupname]]`). */
+export interface ScriptCommand {
+  command: string;
+  user?: { user: string; group?: string };
+}
+
+/** `notify_fifo FIFO [user [group]]` with its optional `notify_fifo_script`. */
+export interface FifoConfig {
+  path: string;
+  user?: { user: string; group?: string };
+  script?: ScriptCommand;
+}
+
+/** `vrrp_track_process NAME { ... }` (runtime: processes are not watched yet). */
+export interface TrackProcess {
+  name: string;
+  at: SourceLocation;
+  /** The process name, then the parameters to match when given. */
+  process: string[];
+  /** `param_match`: exact (the default when parameters are given), `initial` or `partial`. */
+  paramMatch: 'exact' | 'initial' | 'partial';
+  /** True when `param_match` was written (a process without parameters must then have none). */
+  paramMatchSet: boolean;
+  /** -254..254, default 1. */
+  weight: number;
+  weightReverse: boolean;
+  /** Minimum number of matching processes, default 1. */
+  quorum: number;
+  /** Maximum number of matching processes, unbounded when undefined. */
+  quorumMax?: number;
+  forkDelayMs: number;
+  terminateDelayMs: number;
+  /** Match /proc/PID/cmdline instead of the process name. */
+  fullCommand: boolean;
+}
+
+/** One `virtual_routes` entry, as `ip route add` takes it (runtime: not installed yet). */
+export interface VirtualRoute {
+  at: SourceLocation;
+  family: 4 | 6;
+  /** Route type when given before the destination: unicast, blackhole, unreachable, prohibit, throw, ... */
+  type?: string;
+  /** The destination, `ADDR[/LEN]` or `default`. */
+  to: string;
+  src?: string;
+  via?: string;
+  /** `or ADDR`: keepalived's alternative gateway (IPv4). */
+  or?: string;
+  dev?: string;
+  scope?: string;
+  table?: string;
+  metric?: string;
+  /** Other `ip route` options with a value (protocol, tos, mtu, advmss, realms, ...). */
+  options: Record<string, string>;
+  /** Options without a value (onlink, append, lock, ...) and `nexthop` groups as written. */
+  flags: string[];
+  nexthops: string[][];
+  noTrack: boolean;
+}
+
+/** One `virtual_rules` entry, as `ip rule add` takes it (runtime: not installed yet). */
+export interface VirtualRule {
+  at: SourceLocation;
+  family: 4 | 6;
+  from?: string;
+  to?: string;
+  table?: string;
+  preference?: string;
+  /** Other `ip rule` selectors and actions with a value (iif, oif, tos, fwmark, goto, uidrange, ...). */
+  options: Record<string, string>;
+  /** Selectors and actions without a value (l3mdev, not, blackhole, unreachable, prohibit, nop). */
+  flags: string[];
+  noTrack: boolean;
 }
 
 /** `vrrp_script NAME { ... }`. */
@@ -87,6 +200,9 @@ export interface VirtualAddress {
   label?: string;
   scope?: string;
   brd?: string;
+  /** Further `ip address` options as written (peer, preferred_lft with their value; home, -nodad, mngtmpaddr,
+   * noprefixroute, autojoin, no_track, use_vmac as flags); runtime: not applied yet. */
+  extra?: Record<string, string | true>;
 }
 
 /** A tracked object in `track_interface`, `track_script` or `track_file`; weight undefined = default. */
@@ -148,6 +264,39 @@ export interface VrrpInstance {
   notify: NotifyCommands;
   dontTrackPrimary: boolean;
   strictMode: boolean;
+  /** `use_vmac NAME MAC` MAC part and `use_vmac_addr` (runtime: not applied yet). */
+  vmacMac?: string;
+  useVmacAddr: boolean;
+  /** `track_process` (runtime: not applied yet). */
+  trackProcesses: TrackRef[];
+  /** Who runs each notify command (`notify_* CMD [username [groupname]]`); runtime: not applied yet. */
+  notifyUsers: Partial<Record<keyof NotifyCommands, { user: string; group?: string }>>;
+  /** `notify_deleted [CMD]`, `notify_master_rx_lower_pri CMD`, `notify_priority_changes` (runtime: not yet). */
+  notifyDeleted?: { command?: string };
+  notifyMasterRxLowerPri?: string;
+  notifyPriorityChanges?: boolean;
+  /** Options vrrpd reads but does not apply yet (see the warnings): mcast_dst_ip, vrf, use_ipvlan, ... */
+  mcastDstIp?: string;
+  vrf?: string;
+  useIpvlan?: string[];
+  trackSrcIp: boolean;
+  /** `check_unicast_src`, else global `vrrp_check_unicast_src`; also on with min_ttl / max_ttl. */
+  checkUnicastSrc: boolean;
+  /** Per-peer TTL limits of `unicast_peer` lines. */
+  unicastPeerTtl: { address: string; minTtl?: number; maxTtl?: number }[];
+  unicastFaultNoPeer: boolean;
+  unicastTtl?: number;
+  oldUnicastChecksum?: 'on' | 'never';
+  garpLowerPrioDelayMs?: number;
+  garpLowerPrioRepeat?: number;
+  garpExtraIf?: { all: boolean; intervalMs: number };
+  downTimerAdverts?: number;
+  higherPrioSendAdvert?: boolean;
+  promoteSecondaries: boolean;
+  /** `skip_check_adv_addr`, else global `vrrp_skip_check_adv_addr`. */
+  skipCheckAdvAddr: boolean;
+  virtualRoutes: VirtualRoute[];
+  virtualRules: VirtualRule[];
 }
 
 /** `vrrp_sync_group NAME { group { ... } notify_* }`. */
@@ -156,6 +305,16 @@ export interface SyncGroupConfig {
   at: SourceLocation;
   instances: string[];
   notify: NotifyCommands;
+  /** Group trackers: they change the state / priority of every member (runtime: not applied yet). */
+  trackInterfaces: TrackRef[];
+  trackScripts: TrackRef[];
+  trackFiles: TrackRef[];
+  trackProcesses: TrackRef[];
+  /** `sync_group_tracking_weight`: members keep their own tracker weights (else keepalived zeroes them). */
+  trackingWeight: boolean;
+  notifyUsers: Partial<Record<keyof NotifyCommands, { user: string; group?: string }>>;
+  notifyDeleted?: { command?: string };
+  notifyPriorityChanges?: boolean;
 }
 
 /** The whole configuration. */
@@ -163,8 +322,26 @@ export interface KeepalivedConfig {
   global: GlobalDefs;
   scripts: VrrpScript[];
   trackFiles: TrackFile[];
+  trackProcesses: TrackProcess[];
   instances: VrrpInstance[];
   syncGroups: SyncGroupConfig[];
+}
+
+/** Options of the parse API. */
+export interface ParseOptions {
+  /**
+   * keepalived's config id (`keepalived -i ID` / `--config-id ID`), compared with `@ID` / `@^ID` lines and
+   * given as `${_INSTANCE}`. Undefined: no `@ID` line is kept and every `@^ID` line is (loadConfig defaults
+   * it to the host name up to the first dot, as keepalived does).
+   */
+  configId?: string;
+}
+
+/** What the collecting API returns: every error and warning of the file; `config` is what could be read. */
+export interface CheckResult {
+  config: KeepalivedConfig;
+  warnings: ConfigWarning[];
+  errors: ConfigError[];
 }
 
 /** What `parseConfig` returns. */

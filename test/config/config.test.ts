@@ -11,8 +11,8 @@ describe('seed keepalived.conf', () => {
   const file = path.join(__dirname, 'fixtures', 'seed-keepalived.conf');
   const { config, warnings } = loadConfig(file);
 
-  it('parses with no warnings', () => {
-    expect(warnings).toEqual([]);
+  it('parses with one warning: its vrrp_script is tracked by no instance', () => {
+    expect(warnings.map((w) => w.message)).toEqual([`${file}:20:1: vrrp_script chk_http_port is defined but no vrrp_instance tracks it (track_script); it never changes a priority`]);
     expect(config.global.routerId).toBe('node1');
   });
 
@@ -149,6 +149,7 @@ describe('a full configuration', () => {
       routerId: 'lb1', vrrpVersion: 3, vrrpVersionSet: true, garpMasterDelayMs: 2000, garpMasterRepeat: 3, garpMasterRefreshMs: 60000,
       garpMasterRefreshRepeat: 2, garpIntervalUs: 1000, gnaIntervalUs: 1, lowerPrioNoAdvert: true, strict: false, checkUnicastSrc: true,
       skipCheckAdvAddr: false, enableScriptSecurity: true, scriptUser: { user: 'nobody', group: 'nogroup' },
+      minGarp: false, higherPrioSendAdvert: false, notifyPriorityChanges: false, fifoWriteStatesOnReload: false, logUnknownVrids: false,
     });
   });
 
@@ -178,21 +179,33 @@ describe('a full configuration', () => {
       { at: { file: F, line: 49, col: 5 }, name: 'eth1', weight: -10, reverse: false },
       { at: { file: F, line: 50, col: 5 }, name: 'eth2', reverse: false },
     ]);
-    expect(v4.trackScripts).toEqual([{ at: { file: F, line: 53, col: 5 }, name: 'chk_web', weight: 30, reverse: true }]);
-    expect(v4.trackFiles).toEqual([{ at: { file: F, line: 56, col: 5 }, name: 'tf', weight: -254, reverse: false }]);
+    // V4 is in sync group G without sync_group_tracking_weight: keepalived sets member tracker weights to 0.
+    expect(v4.trackScripts).toEqual([{ at: { file: F, line: 53, col: 5 }, name: 'chk_web', weight: 0, reverse: true }]);
+    expect(v4.trackFiles).toEqual([{ at: { file: F, line: 56, col: 5 }, name: 'tf', weight: 0, reverse: false }]);
   });
 
   it('lets IPv4 and IPv6 instances share a VRID on one interface; IPv6 defaults to v3', () => {
     expect(instances[1]).toMatchObject({ name: 'V6', family: 6, version: 3, vrid: 51, state: 'BACKUP', priority: 100, advertIntervalCs: 100, accept: true });
-    expect(syncGroups).toEqual([{ name: 'G', at: { file: F, line: 91, col: 1 }, instances: ['V4', 'V6'], notify: { master: '/g master' } }]);
+    expect(syncGroups).toEqual([{
+      name: 'G', at: { file: F, line: 91, col: 1 }, instances: ['V4', 'V6'], notify: { master: '/g master' }, trackInterfaces: [], trackScripts: [],
+      trackFiles: [], trackProcesses: [], trackingWeight: false, notifyUsers: {},
+    }]);
   });
 
   it('warns, with file:line:col, about what it ignores', () => {
     expect(messages(r)).toEqual([
-      "k.conf:16:3: unknown or unsupported global_defs keyword 'lvs_id'; ignored",
-      'k.conf:79:3: smtp_alert is not supported; ignored',
-      "k.conf:81:3: unknown vrrp_instance keyword 'garp_lower_prio_repeat'; ignored",
-      'k.conf:97:1: virtual_server is not supported by vrrpd; ignored',
+      'k.conf:11:3: vrrp_check_unicast_src is read but vrrpd does not check that an advert comes from a unicast_peer yet; it has no effect',
+      'k.conf:12:3: vrrp_skip_check_adv_addr is read but vrrpd does not skip the address check of adverts from the same master (it checks every advert) yet; it has no effect',
+      "k.conf:15:3: notification_email_from is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
+      "k.conf:16:3: lvs_id is keepalived's IPVS connection sync, not VRRP; vrrpd ignores it (run the IPVS sync daemon with ipvsadm --start-daemon on each director)",
+      'k.conf:31:3: init_file is read but vrrpd does not create or initialise the tracked file yet; it has no effect',
+      'k.conf:42:5: virtual_ipaddress options other than dev (label, scope, brd, peer, ...) is read but vrrpd does not apply them (the address is added with its prefix length on its device) yet; it has no effect',
+      'k.conf:71:3: no_accept is read but vrrpd does not drop packets to the VIPs on a non-owner master (no firewall rule is installed) yet; it has no effect',
+      "k.conf:79:3: smtp_alert is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
+      'k.conf:81:3: garp_lower_prio_repeat is read but vrrpd does not send GARPs after a lower-priority advert yet; it has no effect',
+      'k.conf:53:5: track_script chk_web of vrrp_instance V4 has weight 30, but V4 is in vrrp_sync_group G: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it',
+      'k.conf:56:5: track_file tf of vrrp_instance V4 has weight -254, but V4 is in vrrp_sync_group G: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it',
+      "k.conf:97:1: virtual_server is keepalived's LVS/IPVS checker, not VRRP; vrrpd ignores it and its real_server blocks (vrrpd moves the VIP only: configure IPVS with ipvsadm on each director)",
     ]);
   });
 
@@ -219,7 +232,9 @@ describe('small forms', () => {
 
   it('reads <BOOL> values, use_vmac without a name, and preempt after nopreempt', () => {
     const i = parse(base('  use_vmac', '  lower_prio_no_advert off', '  strict_mode yes', '  nopreempt', '  preempt')).config.instances[0];
-    expect(i).toMatchObject({ useVmac: {}, lowerPrioNoAdvert: false, strictMode: true, preempt: true, accept: false });
+    // strict mode cannot clear lower_prio_no_advert (keepalived resets it, with a warning).
+    expect(i).toMatchObject({ useVmac: {}, lowerPrioNoAdvert: true, strictMode: true, preempt: true, accept: false });
+    expect(parse(base('  lower_prio_no_advert off')).config.instances[0].lowerPrioNoAdvert).toBe(false);
   });
 
   it('uses the global vrrp_version for IPv4 and v3 for IPv6 unless `version` is written', () => {

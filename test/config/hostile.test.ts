@@ -212,8 +212,11 @@ describe('class 5: prototype names are ordinary unknown names', () => {
     expect(Object.keys(r.config.instances[0].virtualAddresses[0])).toEqual(['at', 'address', 'family']);
   });
 
-  it.each(names)('%s as an include name is a missing file', (n) => {
-    expectConfigError(() => parseConfigText(`include ${n}\n`, F), F, 1, 9, `cannot read included file ${n} (no such file); fix the include path`);
+  it.each(names)('%s as an include name is a missing file (a warning, as keepalived), an error with includea', (n) => {
+    expect(messages(parseConfigText(`include ${n}\n`, F))).toEqual([
+      `k.conf:1:9: included file ${n} does not exist; nothing included (keepalived's plain \`include\` skips a missing file; use \`includea\` to make it an error)`,
+    ]);
+    expectConfigError(() => parseConfigText(`includea ${n}\n`, F), F, 1, 10, `cannot read included file ${n} (no such file); fix the include path`);
   });
 
   it.each(names)('%s as a top-level, global_defs, vrrp_script or authentication keyword is unknown', (n) => {
@@ -224,6 +227,7 @@ describe('class 5: prototype names are ordinary unknown names', () => {
       `k.conf:7:3: unknown vrrp_script keyword '${n}'; ignored`,
       `k.conf:18:5: unknown authentication keyword '${n}'; ignored`,
       `k.conf:1:1: unknown top-level keyword '${n}'; ignored`,
+      'k.conf:5:1: vrrp_script s is defined but no vrrp_instance tracks it (track_script); it never changes a priority',
     ]);
   });
 });
@@ -254,8 +258,11 @@ describe('class 6: control characters in messages are escaped', () => {
   });
 
   it('in file names, from the include line on', () => {
-    expectConfigError(() => parseConfigText('include "x\u001b]0;pwned\u0007.conf"\n', '/k.conf'), '/k.conf', 1, 9,
+    expectConfigError(() => parseConfigText('includea "x\u001b]0;pwned\u0007.conf"\n', '/k.conf'), '/k.conf', 1, 10,
       'cannot read included file /x\\x1b]0;pwned\\x07.conf (no such file); fix the include path');
+    expect(messages(parseConfigText('include "x\u001b]0;pwned\u0007.conf"\n', '/k.conf'))).toEqual([
+      "/k.conf:1:9: included file /x\\x1b]0;pwned\\x07.conf does not exist; nothing included (keepalived's plain `include` skips a missing file; use `includea` to make it an error)",
+    ]);
     const w: string[] = [];
     lexConfig('/k\u001b.conf', memoryIO({ '/k\u001b.conf': 'include none\u0007/*.conf\n' }), (x) => w.push(x.message));
     expect(w).toEqual(['/k\\x1b.conf:1:1: include none\\x07/*.conf matches no file; nothing included']);

@@ -75,15 +75,28 @@ describe('include', () => {
     expectConfigError(() => lexConfig('/s.conf', self, () => undefined), '/s.conf', 1, 9, 'include cycle: /s.conf -> /s.conf; remove this include');
   });
 
-  it('names the including line when an included file cannot be read', () => {
-    const io = memoryIO({ '/k.conf': 'include missing.conf\n' });
-    expectConfigError(() => lexConfig('/k.conf', io, () => undefined), '/k.conf', 1, 9, 'cannot read included file /missing.conf (no such file); fix the include path');
+  it('a missing file under plain include is a warning (keepalived 2.2.7: "Config files missing", exit 0); includea/includer/includem make it an error', () => {
+    const warnings: ConfigWarning[] = [];
+    const io = memoryIO({ '/k.conf': 'include missing.conf\nx\n', '/a.conf': 'includea missing.conf\n', '/r.conf': 'includer missing.conf\n', '/m.conf': 'includem missing.conf\n' });
+    expect(texts(lexConfig('/k.conf', io, (w) => warnings.push(w)))).toEqual(['x']);
+    expect(warnings.map((w) => w.message)).toEqual(["/k.conf:1:9: included file /missing.conf does not exist; nothing included (keepalived's plain `include` skips a missing file; use `includea` to make it an error)"]);
+    expectConfigError(() => lexConfig('/a.conf', io, () => undefined), '/a.conf', 1, 10, 'cannot read included file /missing.conf (no such file); fix the include path');
+    expectConfigError(() => lexConfig('/r.conf', io, () => undefined), '/r.conf', 1, 10, 'cannot read included file /missing.conf (no such file); fix the include path');
+    expectConfigError(() => lexConfig('/m.conf', io, () => undefined), '/m.conf', 1, 10, 'cannot read included file /missing.conf (no such file); fix the include path');
     expectConfigError(() => parseConfig('/none.conf', io), '/none.conf', 1, 1, 'cannot read configuration file (no such file)');
   });
 
-  it('refuses wildcards outside the last component and an include without a name', () => {
-    const io = memoryIO({ '/k.conf': 'include d*/x.conf\n', '/n.conf': 'include\nfoo\n' });
-    expectConfigError(() => lexConfig('/k.conf', io, () => undefined), '/k.conf', 1, 9, 'include d*/x.conf: wildcards are supported in the last path component only; list the directories explicitly');
+  it('includew makes a wildcard that matches nothing an error', () => {
+    expectConfigError(() => lexConfig('/w.conf', memoryIO({ '/w.conf': 'includew none/*.conf\n' }), () => undefined), '/w.conf', 1, 10,
+      'includew none/*.conf matches no file; add the file or use `include` to allow none');
+  });
+
+  it('globs in any path component, [..] classes and {a,b} brace alternatives, as glob(3); an include without a name is an error', () => {
+    const io = memoryIO({
+      '/k.conf': 'include d*/x.conf\ninclude {one,two}.conf\ninclude n[0-9].conf\n', '/d1/x.conf': 'd1', '/d2/x.conf': 'd2', '/e/x.conf': 'e',
+      '/one.conf': 'one', '/two.conf': 'two', '/n1.conf': 'n1', '/na.conf': 'na', '/n.conf': 'include\nfoo\n',
+    });
+    expect(texts(lexConfig('/k.conf', io, () => undefined))).toEqual(['d1', 'd2', 'one', 'two', 'n1']);
     expectConfigError(() => lexConfig('/n.conf', io, () => undefined), '/n.conf', 1, 1, 'include needs a file name or glob on the same line, e.g. `include conf.d/*.conf`');
   });
 
@@ -91,4 +104,90 @@ describe('include', () => {
     const tokens = lexConfig('/k.conf', memoryIO({ '/k.conf': 'notify include x\n' }), () => undefined);
     expect(texts(tokens)).toEqual(['notify', 'include', 'x']);
   });
+});
+
+describe('keepalived parameter substitution and conditional lines (keepalived.conf(5) ADVANCED CONFIGURATION)', () => {
+  const lex = (text: string, configId?: string, others: Record<string, string> = {}): string[] =>
+    texts(lexConfig('/etc/k.conf', memoryIO({ ...others, '/etc/k.conf': text }), () => undefined, configId === undefined ? {} : { configId }));
+
+  it('@ID keeps a line only for that config id, @^ID only for the others', () => {
+    const text = 'global_defs {\n  @main router_id main_router\n  @backup router_id backup_router\n}\nx {\n  @^main 1.2.3.4\n  @^backup 1.2.3.5\n}\n';
+    expect(lex(text, 'main')).toEqual(['global_defs', '{', 'router_id', 'main_router', '}', 'x', '{', '1.2.3.5', '}']);
+    expect(lex(text, 'backup')).toEqual(['global_defs', '{', 'router_id', 'backup_router', '}', 'x', '{', '1.2.3.4', '}']);
+    expect(lex(text)).toEqual(['global_defs', '{', '}', 'x', '{', '1.2.3.4', '1.2.3.5', '}']);
+  });
+
+  it('keeps the columns of a conditional line', () => {
+    const tokens = lexConfig('/k.conf', memoryIO({ '/k.conf': '  @main priority 240\n' }), () => undefined, { configId: 'main' });
+    expect(tokens.map((t) => [t.text, t.line, t.col])).toEqual([['priority', 1, 9], ['240', 1, 18]]);
+  });
+
+  it('$NAME followed by white space and ${NAME} anywhere; replaced at use time, recursively; undefined names stay', () => {
+    const text = '$ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n${ADDRESS_BASE}.100/32\n$ADDRESS_BASE_SUB=10\n${ADDRESS_BASE}.100/32\nscript "$1 ${UNDEF}"\n';
+    expect(lex(text)).toEqual(['10.2.0.100/32', '10.2.10.100/32', 'script', '$1 ${UNDEF}']);
+  });
+
+  it('works with conditionals both ways ($PRIORITY per id; $IF_MAIN=@main)', () => {
+    const text = '@main $PRIORITY=240\n@backup $PRIORITY=200\npriority $PRIORITY\n$IF_MAIN=@main\n$IF_MAIN weight 1\n';
+    expect(lex(text, 'main')).toEqual(['priority', '240', 'weight', '1']);
+    expect(lex(text, 'backup')).toEqual(['priority', '200']);
+  });
+
+  it('multi-line definitions with a trailing \\, definitions inside them, used many times', () => {
+    const text = [
+      '$INSTANCE= \\',
+      'vrrp_instance VI_${NUM} { \\',
+      '  interface eth0.${NUM} \\',
+      '  @high priority 130 \\',
+      '  @low priority 120 \\',
+      '  $X=${NUM}${NUM} \\',
+      '  note ${X} \\',
+      '}',
+      '$NUM=0',
+      '$INSTANCE',
+      '$NUM=1',
+      '$INSTANCE',
+    ].join('\n');
+    expect(lex(text, 'low')).toEqual(['vrrp_instance', 'VI_0', '{', 'interface', 'eth0.0', 'priority', '120', 'note', '00', '}', 'vrrp_instance', 'VI_1', '{', 'interface', 'eth0.1', 'priority', '120', 'note', '11', '}']);
+    const tokens = lexConfig('/k.conf', memoryIO({ '/k.conf': text }), () => undefined);
+    expect(tokens.filter((t) => t.text === 'vrrp_instance').map((t) => t.line)).toEqual([10, 12]);
+  });
+
+  it('a definition made in one file is used in an include, and one made in the include afterwards', () => {
+    const others = { '/etc/inc.conf': 'priority $PRIO\n$AFTER=yes\n' };
+    expect(lex('$PRIO=42\ninclude inc.conf\nflag $AFTER\n', undefined, others)).toEqual(['priority', '42', 'flag', 'yes']);
+  });
+
+  it('pre-defined ${_PWD}, ${_INSTANCE}, ${_HASH}, ${_BANG} and ${_RANDOM MIN MAX}', () => {
+    const out = lex('a ${_PWD} ${_INSTANCE} x${_HASH}y ${_BANG}z\nr ${_RANDOM 5 5}\n', 'node1');
+    expect(out).toEqual(['a', '/etc', 'node1', 'x#y', '!z', 'r', '5']);
+  });
+
+  it('comments are removed before substitution; a quoted # is not a comment', () => {
+    expect(lex('$A=1 # one\nv $A ! x\ns "#x" $A\n')).toEqual(['v', '1', 's', '#x', '1']);
+  });
+
+  it('an include written after @ID or with $NAME is not read (keepalived detects includes first), with a warning', () => {
+    const warnings: ConfigWarning[] = [];
+    const tokens = lexConfig('/k.conf', memoryIO({ '/k.conf': '@main include x.conf\n', '/x.conf': 'inner\n' }), (w) => warnings.push(w), { configId: 'main' });
+    expect(texts(tokens)).toEqual([]);
+    expect(warnings.map((w) => w.message)).toEqual(['/k.conf:1:7: include on a line with @ID or $NAME is not read: keepalived recognises includes before conditionals and substitution; write the include on a plain line']);
+  });
+
+  it('a definition that uses itself stops at the substitution depth with a located error', () => {
+    expectConfigError(() => lexConfig('/k.conf', memoryIO({ '/k.conf': '$A=$A\nx $A\n' }), () => undefined), '/k.conf', 2, 3,
+      'parameter substitution nested more than 32 deep (a definition that uses itself?); fix the $NAME definitions');
+  });
+
+  it('exponential definitions stop at the expansion limit', () => {
+    const defs = ['$A0=xxxxxxxxxxxxxxxx'];
+    for (let i = 1; i <= 30; i++) defs.push(`$A${i}=\${A${i - 1}}\${A${i - 1}}`);
+    let caught: unknown;
+    try {
+      lexConfig('/k.conf', memoryIO({ '/k.conf': `${defs.join('\n')}\nv \${A30}\n` }), () => undefined);
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as Error).message).toMatch(/^\/k\.conf:32:3: parameter substitution makes more than \d+ characters (on one line|in all); simplify the \$NAME definitions$/);
+  }, 10000);
 });

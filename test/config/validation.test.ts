@@ -1,4 +1,4 @@
-import { parseConfigText, type ParseResult } from '../../lib/config';
+import { checkConfigText, parseConfigText, type ParseResult } from '../../lib/config';
 import { expectConfigError } from '../helpers/config-error';
 
 
@@ -7,7 +7,8 @@ const F = 'k.conf';
 const inst = (...body: string[]): string =>
   ['vrrp_script chk {', '  script "/bin/true"', '}', 'vrrp_instance VI_1 {', '  interface eth0', '  virtual_router_id 51', ...body, '}', ''].join('\n');
 const parse = (text: string): ParseResult => parseConfigText(text, F);
-const messages = (r: ParseResult): string[] => r.warnings.map((w) => w.message);
+/** The warnings, without the one about `chk` (lines 1-3) being tracked by no instance (tested on its own). */
+const messages = (r: ParseResult): string[] => r.warnings.map((w) => w.message).filter((m) => !m.endsWith('vrrp_script chk is defined but no vrrp_instance tracks it (track_script); it never changes a priority'));
 
 describe('validation errors name file:line:col and what to change', () => {
   const err = (text: string, line: number, col: number, message: string): void => expectConfigError(() => parse(text), F, line, col, message);
@@ -68,7 +69,7 @@ describe('validation errors name file:line:col and what to change', () => {
   });
 
   it('unknown instance in a sync group, or an instance in two groups', () => {
-    err(`${inst(...vip4)}vrrp_sync_group G {\n  group {\n    VI_1\n    VI_9\n  }\n}\n`, 14, 5, "vrrp_sync_group G: no vrrp_instance named 'VI_9'; define it or fix the name");
+    err(`${inst(...vip4)}vrrp_sync_group G {\n  group {\n    VI_1\n    VI_9\n  }\n}\n`, 14, 5, "vrrp_sync_group G: no vrrp_instance named 'VI_9'; define it or fix the name (did you mean 'VI_1'?)");
     err(`${inst(...vip4)}vrrp_sync_group G {\n  group {\n    VI_1\n  }\n}\nvrrp_sync_group H {\n  group {\n    VI_1\n  }\n}\n`, 18, 5,
       'vrrp_instance VI_1 is already in vrrp_sync_group G (k.conf:13); an instance can be in one group only');
     err('vrrp_sync_group G {\n}\n', 1, 1, 'vrrp_sync_group G has no group block; add `group { INSTANCE ... }`');
@@ -150,7 +151,36 @@ describe('warnings name file:line:col', () => {
   it('vrrp_strict turns accept mode off unless `accept` is written', () => {
     const strict = (extra: string[]): boolean => parse(`global_defs {\n  vrrp_strict\n}\n${inst(...extra, ...vip4)}`).config.instances[0].accept;
     expect(strict([])).toBe(false);
-    expect(strict(['  accept'])).toBe(true);
+    expect(strict(['  version 3', '  accept'])).toBe(true);
+    expect(strict(['  priority 255'])).toBe(true); // keepalived: unset accept under strict mode = owner only
+  });
+
+  it('vrrp_strict resets accept under VRRPv2, authentication, preempt_delay and state MASTER without priority 255 (as keepalived)', () => {
+    const r = parse(`global_defs {\n  vrrp_strict\n}\n${inst('  state MASTER', '  accept', '  preempt_delay 5', '  authentication {', '    auth_type PASS', '    auth_pass x', '  }', ...vip4)}`);
+    const i = r.config.instances[0];
+    expect({ accept: i.accept, auth: i.authPass, delay: i.preemptDelayCs, state: i.state }).toEqual({ accept: false, auth: undefined, delay: 0, state: 'BACKUP' });
+    expect(messages(r)).toEqual([
+      'k.conf:13:3: (VI_1) authentication is not supported in strict mode (vrrp_strict / strict_mode) (RFC 3768 removed it); ignored, as keepalived does',
+      'k.conf:12:3: (VI_1) preempt_delay is incompatible with strict mode; reset to 0, as keepalived does',
+      'k.conf:11:3: (VI_1) accept mode for VRRP version 2 does not comply with RFC 3768 in strict mode (vrrp_strict / strict_mode); reset to no_accept, as keepalived does',
+      'k.conf:10:9: (VI_1) state MASTER must match being address owner (priority 255) in strict mode (vrrp_strict / strict_mode); starting as BACKUP, as keepalived does',
+    ]);
+  });
+
+  it('vrrp_strict refuses unicast peers and an IPv6 instance whose first VIP is not link-local', () => {
+    const text = `global_defs {\n  vrrp_strict\n}\n${inst('  unicast_peer {', '    192.0.2.9', '  }', ...vip4)}vrrp_instance V6 {\n  interface eth0\n  virtual_router_id 7\n  virtual_ipaddress {\n    2001:db8::1\n  }\n}\n`;
+    expectConfigError(() => parse(text), F, 10, 3, '(VI_1) unicast peers are not supported in strict mode (vrrp_strict / strict_mode); remove unicast_peer or strict mode');
+    const all = checkConfigText(text, F).errors.map((e) => e.message);
+    expect(all).toEqual([
+      'k.conf:10:3: (VI_1) unicast peers are not supported in strict mode (vrrp_strict / strict_mode); remove unicast_peer or strict mode',
+      'k.conf:21:5: (V6) the first IPv6 VIP must be link local (fe80::/10) in strict mode (vrrp_strict / strict_mode); put a link-local address first',
+    ]);
+  });
+
+  it('warns about a vrrp_script no instance tracks (requested wording)', () => {
+    const r = parse(inst(...vip4));
+    expect(r.warnings.map((w) => w.message)).toEqual(['k.conf:1:1: vrrp_script chk is defined but no vrrp_instance tracks it (track_script); it never changes a priority']);
+    expect(parse(inst('  track_script {', '    chk', '  }', ...vip4)).warnings).toEqual([]);
   });
 
   it('includes carry their own file names into messages', () => {
