@@ -36,15 +36,17 @@ interface Status {
   transports: Array<{ dropped: Record<string, number>; received: number }>;
 }
 
-/** Every drop a daemon counted, by reason: its instances', the node's unclaimed, its transports'. */
-function drops(s: Status): Record<string, number> {
+/** Drops by reason at one level of a daemon's status: its transports', or its instances' with the node's unclaimed. */
+function drops(s: Status, level: 'transports' | 'node' = 'transports'): Record<string, number> {
   const out: Record<string, number> = {};
   const add = (m: Record<string, number>): void => {
     for (const [k, v] of Object.entries(m)) out[k] = (out[k] ?? 0) + v;
   };
-  for (const i of s.instances) add(i.counters.dropped);
-  add(s.unclaimed ?? {});
-  for (const t of s.transports ?? []) add(t.dropped);
+  if (level === 'transports') for (const t of s.transports ?? []) add(t.dropped);
+  else {
+    for (const i of s.instances) add(i.counters.dropped);
+    add(s.unclaimed ?? {});
+  }
   return out;
 }
 const total = (m: Record<string, number>): number => Object.values(m).reduce((a, b) => a + b, 0);
@@ -94,13 +96,15 @@ d('a hostile LAN: a junk flood of 20,000 protocol-112 packets/s', () => {
     const a = await peers.vrrpd(h1, 'm1', conf(150));
     const b = await peers.vrrpd(h2, 'm2', conf(100));
     const r = await underFlood(peers, [h1, h2, h3, h4], ['m1', 'm2'], [a, b], { mix: 'junk', vrid: VRID, pps: PPS, seconds: FLOOD_S }, true);
-    const [d1, d2] = r.after.map(drops);
+    const [d1, d2] = r.after.map((s) => drops(s));
     const gaps = r.gaps;
     console.log([
       `hostile LAN (vrrpd, multicast): attacker sent ${r.result.sent} packets in ${r.result.seconds.toFixed(1)} s (${r.result.pps}/s, ${r.result.errors} send errors${r.result.firstError ? `: ${r.result.firstError}` : ''}) ${JSON.stringify(r.result.kinds)}`,
       `  CPU under the flood: h1 vrrpd ${r.cpu[0].toFixed(2)} s (${pct(r.cpu[0], r.seconds)}), h2 vrrpd ${r.cpu[1].toFixed(2)} s (${pct(r.cpu[1], r.seconds)})`,
-      `  h1 drops by reason (total ${total(d1)}): ${JSON.stringify(d1)}`,
-      `  h2 drops by reason (total ${total(d2)}): ${JSON.stringify(d2)}`,
+      `  h1 drops by reason, transports[].dropped (total ${total(d1)}): ${JSON.stringify(d1)}`,
+      `  h1 instances[].counters.dropped + unclaimed (total ${total(drops(r.after[0], 'node'))}): ${JSON.stringify(drops(r.after[0], 'node'))}`,
+      `  h2 drops by reason, transports[].dropped (total ${total(d2)}): ${JSON.stringify(d2)}`,
+      `  h2 instances[].counters.dropped + unclaimed (total ${total(drops(r.after[1], 'node'))}): ${JSON.stringify(drops(r.after[1], 'node'))}`,
       `  h1 adverts seen by h4 during the flood: ${gaps.length + 1}; gap p50 ${quantile(gaps, 0.5)?.toFixed(1)} ms, p99 ${quantile(gaps, 0.99)?.toFixed(1)} ms, max ${Math.max(...gaps).toFixed(1)} ms (Master_Down_Interval ${MASTER_DOWN_MS.toFixed(0)} ms)`,
     ].join('\n'));
     expect(a.exitCode).toBeNull();
@@ -113,11 +117,12 @@ d('a hostile LAN: a junk flood of 20,000 protocol-112 packets/s', () => {
     expect(gaps.length).toBeGreaterThan(FLOOD_S * 10 * 0.8);
     expect(quantile(gaps, 0.99)).toBeLessThanOrEqual(150);
     expect(Math.max(...gaps)).toBeLessThan(MASTER_DOWN_MS);
-    for (const dr of [d1, d2]) {
+    for (const [i, transports] of [d1, d2].entries()) {
+      const dr = { ...drops(r.after[i], 'node'), ...transports };
       for (const reason of ['TTL_NOT_255', 'BAD_CHECKSUM', 'VERSION_MISMATCH', 'TRUNCATED', 'VRID_NOT_CONFIGURED', 'UNKNOWN_VERSION', 'COUNT_ZERO']) expect({ reason, n: dr[reason] ?? 0 }).toEqual({ reason, n: expect.any(Number) as number });
       for (const reason of ['TTL_NOT_255', 'BAD_CHECKSUM', 'VERSION_MISMATCH', 'VRID_NOT_CONFIGURED', 'COUNT_ZERO']) expect(dr[reason]).toBeGreaterThan(0);
       // Every packet the sockets took is accounted for: most of the flood, not a sample.
-      expect(total(dr)).toBeGreaterThan(r.result.sent * 0.5);
+      expect(total(transports)).toBeGreaterThan(r.result.sent * 0.5);
     }
     expect(peers.logs.get('m2') ?? '').not.toMatch(/-> MASTER|MASTER \(/);
     expect(await peers.stop(a)).toBe(0);
@@ -131,19 +136,21 @@ d('a hostile LAN: a junk flood of 20,000 protocol-112 packets/s', () => {
     const b = await peers.vrrpd(h2, 'u2', conf(100, unicastConf(h2.ipv4, [h1.ipv4])));
     const seconds = 6;
     const r = await underFlood(peers, [h1, h2, h3, h4], ['u1', 'u2'], [a, b], { mix: 'unlisted', vrid: VRID, pps: PPS, seconds, targets: [h1.ipv4, h2.ipv4] }, true);
-    const [d1, d2] = r.after.map(drops);
+    const [d1, d2] = r.after.map((s) => drops(s));
     const gaps = r.gaps;
     console.log([
       `hostile LAN (vrrpd, unicast): attacker sent ${r.result.sent} valid priority-254 adverts from 192.0.2.200 in ${r.result.seconds.toFixed(1)} s (${r.result.pps}/s)`,
       `  CPU under the flood: h1 vrrpd ${r.cpu[0].toFixed(2)} s (${pct(r.cpu[0], r.seconds)}), h2 vrrpd ${r.cpu[1].toFixed(2)} s (${pct(r.cpu[1], r.seconds)})`,
-      `  h1 drops: ${JSON.stringify(d1)}; h2 drops: ${JSON.stringify(d2)}`,
+      `  h1 drops: transports ${JSON.stringify(d1)}, instances ${JSON.stringify(drops(r.after[0], 'node'))}; h2 drops: transports ${JSON.stringify(d2)}, instances ${JSON.stringify(drops(r.after[1], 'node'))}`,
       `  h1 adverts seen by h4: ${gaps.length + 1}; gap p99 ${quantile(gaps, 0.99)?.toFixed(1)} ms, max ${Math.max(...gaps).toFixed(1)} ms`,
     ].join('\n'));
     expect(r.after.map((s) => s.instances[0].state)).toEqual(['MASTER', 'BACKUP']);
     expect(r.after.map((s) => s.instances[0].lastTransition)).toEqual(r.before.map((s) => s.instances[0].lastTransition));
     expect(addressesOf(h2)).not.toContain(VIP);
-    expect(d1.UNICAST_PEER_UNKNOWN).toBeGreaterThan(r.result.sent * 0.25);
-    expect(d2.UNICAST_PEER_UNKNOWN).toBeGreaterThan(r.result.sent * 0.25);
+    const n1 = { ...d1, ...drops(r.after[0], 'node') };
+    const n2 = { ...d2, ...drops(r.after[1], 'node') };
+    expect(n1.UNICAST_PEER_UNKNOWN).toBeGreaterThan(r.result.sent * 0.25);
+    expect(n2.UNICAST_PEER_UNKNOWN).toBeGreaterThan(r.result.sent * 0.25);
     expect(Math.max(...gaps)).toBeLessThan(MASTER_DOWN_MS);
     expect(await peers.stop(a)).toBe(0);
     expect(await peers.stop(b)).toBe(0);
@@ -159,6 +166,7 @@ d('a hostile LAN: a junk flood of 20,000 protocol-112 packets/s', () => {
     const lines = (n: string, what: string): number => ((peers.logs.get(n) ?? '').match(new RegExp(`Entering ${what} STATE`, 'g')) ?? []).length;
     const count0 = ['k1', 'k2'].map((n) => [lines(n, 'MASTER'), lines(n, 'BACKUP')]);
     const cpu0 = [a, b].map((c) => treeCpuSeconds(c.pid ?? -1));
+    const logLines0 = new Map(['k1', 'k2'].map((n) => [n, (peers.logs.get(n) ?? '').split('\n').length - 1]));
     const seconds = 10;
     const t0 = Date.now();
     const result = await flood(peers.lan, h3, { mix: 'junk', vrid: VRID, pps: PPS, seconds });
@@ -172,6 +180,15 @@ d('a hostile LAN: a junk flood of 20,000 protocol-112 packets/s', () => {
       `  during the flood: h1 "Entering MASTER STATE" +${count1[0][0] - count0[0][0]}, "Entering BACKUP STATE" +${count1[0][1] - count0[0][1]}; h2 MASTER +${count1[1][0] - count0[1][0]}, BACKUP +${count1[1][1] - count0[1][1]}`,
       `  h1 holds the VIP after the flood: ${addressesOf(h1).includes(VIP)}; h2 holds it: ${addressesOf(h2).includes(VIP)}; both still running: ${a.exitCode === null && b.exitCode === null}`,
     ].join('\n'));
+    // What keepalived logged during the flood, distinct messages (numbers masked) with their counts.
+    for (const n of ['k1', 'k2']) {
+      const seen = new Map<string, number>();
+      for (const l of (peers.logs.get(n) ?? '').split('\n').slice(logLines0.get(n) ?? 0)) {
+        const key = l.replace(/^.*?(Keepalived_vrrp|VRRP_Instance|\(VI_1\))/, '$1').replace(/\d+/g, '#').trim();
+        if (key) seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      console.log(`  ${n} log during the flood (${[...seen.values()].reduce((x, y) => x + y, 0)} lines):\n    ${[...seen].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([k, v]) => `${v} x ${k.slice(0, 140)}`).join('\n    ')}`);
+    }
     await peers.stop(a);
     await peers.stop(b);
     expect(result.sent).toBeGreaterThan(0);
