@@ -3,7 +3,7 @@
  * configuration (parseConfig through memoryIO with an include graph: nested, globbed, cyclic and missing
  * includes; then checkRunnable, `vrrpd -t`'s check, and the node core built from it as the daemon's start
  * would). Inputs are piece-level mutations of real configurations (test/config/fixtures, the sample configs in
- * test/fuzz/corpus, keepalived's own samples when installed, and texts made by the LAN benchmarks' config
+ * test/fuzz/corpus, keepalived's samples in fixtures/keepalived-samples and the installed package's, and texts made by the LAN benchmarks' config
  * builders), plus rare huge and deep inputs. Anything thrown must be a ConfigError; whatever checkRunnable
  * accepts, the node core must accept too.
  */
@@ -42,8 +42,11 @@ export function configCorpus(): Array<{ name: string; text: string }> {
   addDir(path.join(root, 'test', 'fuzz', 'corpus'), (f) => f.endsWith('.conf'));
   out.push({ name: 'bench/lan/configs: 4 v4+v6 instances on 2 interfaces', text: confText(manyVrs({ ifnames: ['eth0', 'eth1'], count: 4, families: [4, 6], priority: 100, intervalS: 1 }), '  vrrp_strict\n') });
   out.push({ name: 'bench/lan/configs: global_defs only', text: globalDefs() });
-  // keepalived's samples when the package is installed (CI installs it): extra seeds, listed by the runner.
-  addDir(KEEPALIVED_SAMPLES, (f) => f.startsWith('keepalived.conf'));
+  // keepalived's VRRP samples kept in the repository (the same seeds everywhere), then the installed package's
+  // others when it is there (CI installs it).
+  const kept = path.join(root, 'fixtures', 'keepalived-samples');
+  addDir(kept, (f) => f.startsWith('keepalived.conf'));
+  addDir(KEEPALIVED_SAMPLES, (f) => f.startsWith('keepalived.conf') && !existsSync(path.join(kept, f)));
   return out;
 }
 
