@@ -92,14 +92,6 @@ export function captureOf(x: CaptureInput): Buffer {
   return x.mutations.length > 0 ? mutateBytes(file, x.mutations) : file;
 }
 
-let scratch: string | null = null;
-function scratchFile(): string {
-  if (!scratch) {
-    scratch = mkdtempSync(path.join(tmpdir(), 'vrrp-fuzz-'));
-    process.once('exit', () => rmSync(scratch as string, { recursive: true, force: true }));
-  }
-  return path.join(scratch, 'capture');
-}
 
 /** What one read of a capture ended with: the frame count, or the error code. */
 function readOutcome(buf: Buffer, allowTruncatedTail: boolean): { frames: number; code: string | null } {
@@ -136,33 +128,43 @@ export const captureTarget: FuzzTarget<CaptureInput> = {
     const lax = readOutcome(buf, true);
     check(strict.code !== null || lax.code === null, () => `allowTruncatedTail turned a read into ${lax.code}`);
     if (x.stream) {
-      const file = scratchFile();
-      writeFileSync(file, buf);
-      const lines: string[] = [];
-      let code: string;
+      // A directory of its own for this input, removed at once (a killed jest worker leaves nothing behind).
+      const dir = mkdtempSync(path.join(tmpdir(), 'vrrp-fuzz-'));
       try {
-        runInspect(file, { json: x.stream.json, timeline: x.stream.timeline }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-        code = 'ok';
-      } catch (e) {
-        code = typedCode(e);
-      }
-      // The streamed read, with a tiny chunk, must meet the same frames as the in-memory one.
-      let streamed = 0;
-      let streamCode: string | null = null;
-      let s: ReturnType<typeof openCaptureStream> | null = null;
-      try {
-        s = openCaptureStream(file, { allowTruncatedTail: true }, x.stream.chunkBytes);
-        for (let step = s.frames.next(); !step.done; step = s.frames.next()) streamed++;
-      } catch (e) {
-        streamCode = typedCode(e);
+        streamed(path.join(dir, 'capture'), buf, x.stream, lax);
       } finally {
-        s?.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-      check(streamCode === lax.code && (lax.code !== null || streamed === lax.frames), () => `streamed ${streamed} frames / ${streamCode}, in memory ${lax.frames} / ${lax.code}`);
-      check(code === 'ok' || code === 'IO', () => `inspect ended with ${code}`);
     }
     return strict.code ?? 'ok';
   },
   size: (x) => captureOf(x).length,
   excerpt: (x) => `${x.format} link ${x.linkType} ${x.frames.length} frame(s)${x.stream ? ` streamed/${x.stream.chunkBytes}` : ''} ${hexExcerpt(captureOf(x))}`,
 };
+
+/** `vrrpd inspect` on the capture written to `file`, and a streamed read in small chunks compared with `lax`. */
+function streamed(file: string, buf: Buffer, stream: NonNullable<CaptureInput['stream']>, lax: { frames: number; code: string | null }): void {
+  writeFileSync(file, buf);
+  const lines: string[] = [];
+  let code: string;
+  try {
+    runInspect(file, { json: stream.json, timeline: stream.timeline }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    code = 'ok';
+  } catch (e) {
+    code = typedCode(e);
+  }
+  // The streamed read, with a tiny chunk, must meet the same frames as the in-memory one.
+  let frames = 0;
+  let streamCode: string | null = null;
+  let s: ReturnType<typeof openCaptureStream> | null = null;
+  try {
+    s = openCaptureStream(file, { allowTruncatedTail: true }, stream.chunkBytes);
+    for (let step = s.frames.next(); !step.done; step = s.frames.next()) frames++;
+  } catch (e) {
+    streamCode = typedCode(e);
+  } finally {
+    s?.close();
+  }
+  check(streamCode === lax.code && (lax.code !== null || frames === lax.frames), () => `streamed ${frames} frames / ${streamCode}, in memory ${lax.frames} / ${lax.code}`);
+  check(code === 'ok' || code === 'IO', () => `inspect ended with ${code}`);
+}
