@@ -152,7 +152,8 @@ export async function runDaemon(file: string, paths: DaemonOptions, io: CliIo): 
   let metrics: VrrpdMetrics | null = null;
   let server: Server | null = null;
   try {
-    const base = new LinuxPlatform();
+    // The sysctls use_vmac changes are kept beside the pid file, so the next start after a SIGKILL puts them back.
+    const base = new LinuxPlatform({ sysctlStateFile: `${paths.pidFile}.sysctl.json` });
     const d = Vrrpd.fromFile(file, {
       pidFile: paths.pidFile,
       controlSocket: paths.controlSocket,

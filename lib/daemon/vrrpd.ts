@@ -21,7 +21,7 @@ import { LinuxPlatform } from '../platform/linux';
 import type { LinkInfo, Platform, Unsubscribe } from '../platform/types';
 import { Clock, systemClock, TimerHandle } from './clock';
 import { runCommand } from './command';
-import { startControlSocket } from './control';
+import { claimControlSocket, startControlSocket } from './control';
 import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
 import { CommandRunner, Executor, LogFn } from './executor';
 import { createVmac, removeLeftovers, sourcesOf } from './host-setup';
@@ -93,7 +93,10 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     this.platform = opts.platform ?? new LinuxPlatform();
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? (() => undefined);
-    const run = opts.runCommand ?? runCommand;
+    const base = opts.runCommand ?? runCommand;
+    // enable_script_security, read at each run (a reload applies it): scripts and notify commands whose
+    // file or directories others can write are refused (command.ts checkScriptSecure).
+    const run: CommandRunner = (line, o) => base(line, { ...o, secure: this.config.global.enableScriptSecurity });
     this.exec = new Executor({
       platform: this.platform,
       log: this.log,
@@ -196,6 +199,10 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     if (this.opts.pidFile) acquirePidFile(this.opts.pidFile);
     try {
       if (this.config.instances.length === 0) throw new Error('no vrrp_instance is configured');
+      // Before touching the host: a path another live daemon answers on is refused here, not after this
+      // one has removed that daemon's VIPs as "left by an unclean stop".
+      if (this.opts.controlSocket) await claimControlSocket(this.opts.controlSocket);
+      for (const file of (await this.platform.recover?.()) ?? []) this.log('info', `put back ${file}, left changed by an unclean stop`);
       await removeLeftovers(this.config.instances, this.platform, this.log);
       for (const inst of this.config.instances) await createVmac(inst, this.platform, this.log);
       this.links = await this.platform.links();

@@ -9,7 +9,7 @@ import { buildUnsolicitedNa } from '../packet/ndisc';
 import { ForkedSender } from '../transport/forked-sender';
 import { Rtnetlink } from './netlink';
 import { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResult } from './types';
-import { createVmac, removeVmac } from './vmac';
+import { createVmac, removeVmac, restoreLeftSysctls } from './vmac';
 
 /** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
 export interface FrameSender {
@@ -28,12 +28,18 @@ export interface LinuxPlatformOptions {
   timeoutMs?: number;
   /** Root of the sysctl tree the vmacs write; default "/proc/sys". */
   sysctlRoot?: string;
+  /**
+   * Where the sysctl values found before use_vmac changed them are kept (see VmacOptions.stateFile), so the
+   * next start after a SIGKILL puts them back (`recover`). Default: none.
+   */
+  sysctlStateFile?: string;
 }
 
 /** Linux implementation of `Platform` (see the module comment). The constructor does no I/O. */
 export class LinuxPlatform implements Platform {
   private readonly openSender: (ifname: string) => FrameSender;
   private readonly sysctlRoot?: string;
+  private readonly sysctlStateFile?: string;
   private readonly senders = new Map<string, FrameSender>();
   /** rtnetlink sockets, opened on first use. */
   private readonly netlink: Rtnetlink;
@@ -41,6 +47,7 @@ export class LinuxPlatform implements Platform {
   constructor(opts: LinuxPlatformOptions = {}) {
     this.openSender = opts.openSender ?? ((ifname) => new ForkedSender(ifname));
     this.sysctlRoot = opts.sysctlRoot;
+    this.sysctlStateFile = opts.sysctlStateFile;
     this.netlink = new Rtnetlink({ timeoutMs: opts.timeoutMs });
   }
 
@@ -122,7 +129,7 @@ export class LinuxPlatform implements Platform {
 
   /** `use_vmac`: a private-mode macvlan through rtnetlink (see vmac.ts). */
   createVmac(base: string, name: string, mac: string, family: 4 | 6): Promise<VmacResult> {
-    return createVmac(base, name, mac, family, { netlink: this.netlink, sysctlRoot: this.sysctlRoot });
+    return createVmac(base, name, mac, family, { netlink: this.netlink, sysctlRoot: this.sysctlRoot, stateFile: this.sysctlStateFile });
   }
 
   /**
@@ -135,7 +142,12 @@ export class LinuxPlatform implements Platform {
       this.senders.delete(name);
       await sender.close();
     }
-    return removeVmac(name, { netlink: this.netlink, sysctlRoot: this.sysctlRoot });
+    return removeVmac(name, { netlink: this.netlink, sysctlRoot: this.sysctlRoot, stateFile: this.sysctlStateFile });
+  }
+
+  /** Puts back the sysctls a daemon killed with SIGKILL left changed (the state file's); returns them. */
+  async recover(): Promise<string[]> {
+    return this.sysctlStateFile ? restoreLeftSysctls(this.sysctlStateFile) : [];
   }
 
   /** Closes the rtnetlink sockets and the frame senders; resolves once the senders' children have exited. */

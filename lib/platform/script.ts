@@ -58,6 +58,10 @@ export class ScriptPlatform implements Platform {
     return this.opts.base.announce(ifname, addresses, mac);
   }
 
+  recover(): Promise<string[]> {
+    return this.opts.base.recover?.() ?? Promise.resolve([]);
+  }
+
   prepareAnnounce(ifname: string): Promise<void> {
     return this.opts.base.prepareAnnounce?.(ifname) ?? Promise.resolve();
   }

@@ -77,6 +77,11 @@ export interface Platform {
   createVmac?(base: string, name: string, mac: string, family: Family): Promise<VmacResult>;
   /** Deletes vmac `name`; resolves true when deleted, false when it was not there. */
   removeVmac?(name: string): Promise<boolean>;
+  /**
+   * Undoes what an unclean stop (SIGKILL) of an earlier daemon left on the host besides VIPs and vmacs
+   * (Linux: the sysctls use_vmac changed); resolves to what was put back. Optional.
+   */
+  recover?(): Promise<string[]>;
   /** Releases sockets / handles (resolves once they are gone); idempotent. */
   close(): Promise<void>;
 }

@@ -28,7 +28,7 @@
  * keepalived's `disable_local_igmp` relies on. Known gap: an IPv6 vmac still sends MLD reports (ff02::12
  * and the solicited-node group of its link-local); keepalived drops those with nftables rules.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { MACVLAN_MODE_PRIVATE, Rtnetlink } from './netlink';
 import type { VmacResult } from './types';
 
@@ -38,6 +38,12 @@ export interface VmacOptions {
   netlink?: Rtnetlink;
   /** Root of the sysctl tree; default "/proc/sys" (per network namespace of the calling process). */
   sysctlRoot?: string;
+  /**
+   * Where the values found before the first change are kept while vmacs hold sysctls (JSON, file ->
+   * value), so that a daemon killed with SIGKILL leaves what its next start puts back
+   * (`restoreLeftSysctls`). Default: none (the values live in memory only).
+   */
+  stateFile?: string;
 }
 
 /** Runs `fn` with `opts.netlink`, or with a client of its own that is closed afterwards. */
@@ -77,7 +83,7 @@ const held = new Map<string, { found: string | null; value: string; holders: Set
  * the file does not exist, and writes only when it differs). Returns the value found and whether this
  * was the first holder.
  */
-function holdSysctl(file: string, value: string, holder: string): { found: string | null; first: boolean } {
+function holdSysctl(file: string, value: string, holder: string, stateFile?: string): { found: string | null; first: boolean } {
   let h = held.get(file);
   const first = !h;
   if (!h) {
@@ -87,8 +93,12 @@ function holdSysctl(file: string, value: string, holder: string): { found: strin
     } catch {
       // no such sysctl (an old kernel, or the interface is gone)
     }
+    // A value a killed daemon changed is not the original: its state file has that.
+    const left = stateFile ? readState(stateFile)[file] : undefined;
+    if (left !== undefined) found = left;
     h = { found, value, holders: new Set() };
     held.set(file, h);
+    if (stateFile) saveState(stateFile);
     if (found !== null && found !== value) writeFileSync(file, value);
   }
   h.holders.add(holder);
@@ -96,7 +106,7 @@ function holdSysctl(file: string, value: string, holder: string): { found: strin
 }
 
 /** Drops `holder` from every held sysctl and puts back the value found where it was the last holder. */
-function releaseSysctls(holder: string): void {
+function releaseSysctls(holder: string, stateFile?: string): void {
   for (const [file, h] of held) {
     if (!h.holders.delete(holder) || h.holders.size > 0) continue;
     held.delete(file);
@@ -106,11 +116,59 @@ function releaseSysctls(holder: string): void {
       // the interface is gone: nothing to restore
     }
   }
+  if (stateFile) saveState(stateFile);
+}
+
+/** The state file's file -> original value (empty when there is none or it is unreadable). */
+function readState(stateFile: string): Record<string, string> {
+  try {
+    const v = JSON.parse(readFileSync(stateFile, 'utf8')) as unknown;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
+
+/** Writes the originals of the held sysctls (atomically: temp file and rename); removes it when none. */
+function saveState(stateFile: string): void {
+  const entries = [...held].filter(([, h]) => h.found !== null).map(([file, h]) => [file, h.found as string]);
+  try {
+    if (entries.length === 0) {
+      unlinkSync(stateFile);
+      return;
+    }
+    const tmp = `${stateFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(entries)), { mode: 0o600 });
+    renameSync(tmp, stateFile);
+  } catch {
+    // no state file to remove, or its directory is not writable: the values stay in memory
+  }
+}
+
+/**
+ * After an unclean stop (SIGKILL): puts back every sysctl the state file lists that no vmac of this process
+ * holds, and forgets them. Returns the files restored. Call before any vmac is made.
+ */
+export function restoreLeftSysctls(stateFile: string): string[] {
+  const left = readState(stateFile);
+  const restored: string[] = [];
+  for (const [file, value] of Object.entries(left)) {
+    if (held.has(file)) continue;
+    try {
+      writeFileSync(file, value);
+      restored.push(file);
+    } catch {
+      // the interface is gone: nothing to restore
+    }
+  }
+  saveState(stateFile);
+  return restored;
 }
 
 /** Stops IGMP reports for 224.0.0.0/24 while IPv4 vmacs exist; returns a note the first time it changes it. */
 function quietIgmp(name: string, opts: VmacOptions): string | null {
-  const { found, first } = holdSysctl(`${opts.sysctlRoot ?? '/proc/sys'}/net/ipv4/igmp_link_local_mcast_reports`, '0', name);
+  const { found, first } = holdSysctl(`${opts.sysctlRoot ?? '/proc/sys'}/net/ipv4/igmp_link_local_mcast_reports`, '0', name, opts.stateFile);
   if (!first) return null;
   return found === null
     ? `net.ipv4.igmp_link_local_mcast_reports is missing (kernel before 4.3): ${name} will send IGMP reports from the virtual MAC`
@@ -143,7 +201,7 @@ export function createVmac(base: string, name: string, mac: string, family: 4 | 
     for (const [key, value] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']]) {
       writeSysctl(opts, 4, name, key, value);
     }
-    for (const key of ['arp_ignore', 'arp_filter']) holdSysctl(sysctlPath(opts, 4, base, key), '1', name);
+    for (const key of ['arp_ignore', 'arp_filter']) holdSysctl(sysctlPath(opts, 4, base, key), '1', name, opts.stateFile);
     const allRp = readSysctl(opts, 4, 'all', 'rp_filter');
     if (allRp !== null && allRp !== '0') {
       warnings.push(`net.ipv4.conf.all.rp_filter is ${allRp}: adverts arriving on ${name} may be dropped (keepalived clears it)`);
@@ -168,7 +226,7 @@ async function copyLinkLocal(nl: Rtnetlink, base: string, name: string): Promise
  * @throws Error when the kernel refuses otherwise.
  */
 export async function removeVmac(name: string, opts: VmacOptions = {}): Promise<boolean> {
-  releaseSysctls(name);
+  releaseSysctls(name, opts.stateFile);
   return withNetlink(opts, (nl) => nl.deleteLink(name));
 }
 

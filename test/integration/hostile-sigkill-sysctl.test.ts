@@ -1,10 +1,10 @@
 /**
  * SIGKILL of vrrpd and the sysctls its use_vmac changed (lib/platform/vmac.ts): on the base interface
  * arp_ignore=1 and arp_filter=1, namespace-wide net.ipv4.igmp_link_local_mcast_reports=0. A graceful stop puts
- * back the values it found; after a SIGKILL the next start finds its own values and takes them for the
- * originals, so its graceful stop "restores" the changed values. The second test states what must hold (the
- * originals back after restart + stop) and is marked failing until vmac.ts records the originals in a state
- * file (see the report of the hostile-input issue).
+ * back the values it found; after a SIGKILL the next start would find the killed daemon's values and take
+ * them for the originals, so vmac.ts keeps the originals in a state file beside the pid file and the next
+ * start puts them back (LinuxPlatform.recover) before it makes its vmac. The second test states what must
+ * hold: the originals back after SIGKILL, restart and a graceful stop.
  */
 import { Host, netnsSkipReason, nsExec } from '../helpers/netns';
 import { useLan, waitFor } from '../helpers/peers';
@@ -46,17 +46,18 @@ d('vrrpd SIGKILL leaves no sysctl it changed behind at the next start', () => {
     expect(changed).toEqual({ 'net.ipv4.conf.eth0.arp_ignore': '1', 'net.ipv4.conf.eth0.arp_filter': '1', 'net.ipv4.igmp_link_local_mcast_reports': '0' });
     expect(await peers.stop(a, 'SIGKILL')).toBeNull();
     expect(read(h1)).toEqual(changed); // nobody restored them
-    const b = await peers.vrrpd(h1, 'k2', conf);
+    // Restarted as the same service (same pid file, so the same sysctl state file beside it).
+    const b = await peers.vrrpd(h1, 'k1', conf);
     await waitFor('the vmac', () => nsExec(h1.ns, 'ip', ['-o', 'link', 'show']).includes('vrrp.93'), 5000);
     expect(await peers.stop(b)).toBe(0);
     afterRestartStop = read(h1);
     console.log(`sysctls: original ${JSON.stringify(original)}; after SIGKILL, restart and graceful stop ${JSON.stringify(afterRestartStop)}`);
-    const log = peers.logs.get('k2') ?? '';
+    const log = peers.logs.get('k1') ?? '';
+    expect(log).toMatch(/put back .*, left changed by an unclean stop/);
     expect(log).toMatch(/stopped/);
   }, 40000);
 
-  // Fails today: the restarted daemon saves the values the killed one left as "originals".
-  test.failing('after SIGKILL, restart and a graceful stop, every sysctl is back to its original value', () => {
+  test('after SIGKILL, restart and a graceful stop, every sysctl is back to its original value', () => {
     expect(afterRestartStop).toEqual(original);
   });
 });
