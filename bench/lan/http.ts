@@ -11,7 +11,8 @@ import { confText } from './configs';
 import { Impl, sleep, startDaemon, stopDaemon } from './daemons';
 import { observe } from './observe';
 
-const VIP = '198.51.100.80';
+/** On the client's subnet (192.0.2.0/24): the namespaces have no routes beyond their own. */
+const VIP = '192.0.2.80';
 
 const SERVER = `require('http').createServer((q, s) => s.end(process.argv[1])).listen(8080, '0.0.0.0');`;
 const CLIENT = `
@@ -37,7 +38,7 @@ export interface HttpResult {
 /** `trials` link cuts of the master with a client fetching through the VIP. */
 export async function httpRun(lan: Lan, dir: string, impl: Impl, trials: number): Promise<HttpResult> {
   const [h1, h2, h3] = lan.hosts;
-  const conf = (p: number): string => confText([{ name: 'VI_1', vrid: 80, family: 4, ifname: 'eth0', priority: p, intervalS: 0.1, vip: `${VIP}/32` }]);
+  const conf = (p: number): string => confText([{ name: 'VI_1', vrid: 80, family: 4, ifname: 'eth0', priority: p, intervalS: 0.1, vip: `${VIP}/24` }]);
   const s1 = lan.spawn(h1.ns, process.execPath, ['-e', SERVER, 'h1']);
   const s2 = lan.spawn(h2.ns, process.execPath, ['-e', SERVER, 'h2']);
   const a = await startDaemon(lan, dir, impl, h1, `${impl}-http-a`, conf(150));

@@ -79,6 +79,12 @@ async function main(): Promise<number> {
   cfg.jitterWindow = num(values['jitter-window'], 1000) ?? cfg.jitterWindow;
   const dir = mkdtempSync(path.join(tmpdir(), 'vrrpt-bench-'));
   const rows: Row[] = [];
+  // Each row is printed as soon as it is measured (a failure later keeps what was measured).
+  const push = rows.push.bind(rows);
+  rows.push = (...r: Row[]): number => {
+    for (const x of r) console.log(`row: ${x.measure}: keepalived ${x.values.keepalived}; vrrpd ${x.values.vrrpd}; ${x.ratio}`);
+    return push(...r);
+  };
   const started = Date.now();
   const lan = new Lan('bench', 3);
   const onSignal = (): void => {
@@ -97,9 +103,15 @@ async function main(): Promise<number> {
       }
     }
     if (only.has('http')) {
-      const r = { keepalived: await httpRun(lan, dir, 'keepalived', cfg.trials), vrrpd: await httpRun(lan, dir, 'vrrpd', cfg.trials) };
-      rows.push(medianRow('HTTP client every 20 ms through the VIP, master link cut: outage', 'ms', { keepalived: r.keepalived.outage, vrrpd: r.vrrpd.outage }));
-      rows.push(medianRow('the same: part after the new master\'s first advert', 'ms', { keepalived: r.keepalived.afterAdvert, vrrpd: r.vrrpd.afterAdvert }));
+      // A LAN of its own: the link cuts flush h1's IPv6 addresses.
+      const httpLan = new Lan('bhttp', 3);
+      try {
+        const r = { keepalived: await httpRun(httpLan, dir, 'keepalived', cfg.trials), vrrpd: await httpRun(httpLan, dir, 'vrrpd', cfg.trials) };
+        rows.push(medianRow('HTTP client every 20 ms through the VIP, master link cut: outage', 'ms', { keepalived: r.keepalived.outage, vrrpd: r.vrrpd.outage }));
+        rows.push(medianRow('the same: part after the new master\'s first advert', 'ms', { keepalived: r.keepalived.afterAdvert, vrrpd: r.vrrpd.afterAdvert }));
+      } finally {
+        httpLan.destroy();
+      }
     }
     if (only.has('scale')) {
       const o = { ifnames: ['eth0'], count: cfg.scaleCount, families: [4, 6] as Array<4 | 6>, intervalS: 0.1, settleMs: cfg.scaleSettle, windowMs: cfg.scaleWindow };
@@ -118,7 +130,7 @@ async function main(): Promise<number> {
         const ifnames = addVlans(vlanLan, cfg.vlans);
         const o = { ifnames, count: cfg.vlanCount, families: [4] as Array<4 | 6>, intervalS: 1, settleMs: 10_000, windowMs: cfg.vlanWindow };
         const r = { keepalived: await scaleRun(vlanLan, dir, 'keepalived', o), vrrpd: await scaleRun(vlanLan, dir, 'vrrpd', o) };
-        const n = `${cfg.vlans} VLANs × ${cfg.vlanCount} VRs (${r.vrrpd.instances}) at 1 s, ${o.windowMs / 1000} s`;
+        const n = `${cfg.vlans} interfaces × ${cfg.vlanCount} VRs (${r.vrrpd.instances}) at 1 s, ${o.windowMs / 1000} s`;
         rows.push(valueRow(`${n}: transitions in the window (spurious)`, '', { keepalived: r.keepalived.transitions, vrrpd: r.vrrpd.transitions }, 0));
         rows.push({ measure: `${n}: VIPs on master / backup`, values: { keepalived: `${r.keepalived.vipsMaster} / ${r.keepalived.vipsBackup}`, vrrpd: `${r.vrrpd.vipsMaster} / ${r.vrrpd.vipsBackup}` }, ratio: '' });
         rows.push(valueRow(`${n}: CPU master`, '%', { keepalived: r.keepalived.cpuMasterPct, vrrpd: r.vrrpd.cpuMasterPct }));
