@@ -7,6 +7,7 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Host, Lan } from '../../test/helpers/netns';
+import { processTree } from '../../test/helpers/proc';
 
 /** The package root (this file runs from bench/lan or, compiled, from dist/bench/lan). */
 export const ROOT = ((): string => {
@@ -57,7 +58,7 @@ export async function startDaemon(lan: Lan, dir: string, impl: Impl, host: Host,
   const deadline = Date.now() + 30_000;
   for (;;) {
     // keepalived is running once its VRRP child exists.
-    if (impl === 'vrrpd' ? out.includes('started ') : childPids(child.pid ?? -1).length > 0) break;
+    if (impl === 'vrrpd' ? out.includes('started ') : processTree(child.pid ?? -1).length > 1) break;
     if (child.exitCode !== null) throw new Error(`${impl} on ${host.ns} exited: ${out}`);
     if (Date.now() > deadline) throw new Error(`${impl} on ${host.ns} did not start: ${out}`);
     await sleep(50);
@@ -88,21 +89,8 @@ function tryKill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Direct children of `pid`. */
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 /** `pid` and all its descendants, parents first. */
-export function treePids(pid: number): number[] {
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) out.push(...childPids(out[i]));
-  return out;
-}
+export const treePids = processTree;
 
 /** CPU seconds (user + system) and RSS (bytes) of a daemon's process tree (`ip netns exec` execs it). */
 export function treeUsage(d: Daemon): { cpuS: number; rssBytes: number; processes: number } {
