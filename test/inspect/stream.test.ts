@@ -75,7 +75,9 @@ describe('a 50 MB capture', () => {
     expect(r.code).toBe(0);
     expect(r.lines).toBeGreaterThanOrEqual(minLines);
     console.log(`inspect ${flags.join(' ')}: ${(size / 2 ** 20).toFixed(0)} MB capture, RSS growth ${r.rssGrowthMb.toFixed(1)} MB`);
-    expect(r.rssGrowthMb).toBeLessThan(30);
+    // Reading the whole file grew RSS by 117–123 MB here; streaming stays well below the file's size (13–17
+    // MB on a developer machine, 32 MB in a clean clone's CI run: the bound is the file's size minus a margin).
+    expect(r.rssGrowthMb).toBeLessThan((size / 2 ** 20) * 0.8);
   });
 });
 
