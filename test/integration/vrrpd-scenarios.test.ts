@@ -171,16 +171,18 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
       expect(status(h2, 'b').instances[0].state).toBe('BACKUP');
 
       const [oldMac, replugMac, liveMac] = [h1.mac, '02:00:00:00:01:01', '02:00:00:00:01:02'];
-      s.lan().replug(h1, replugMac);
+      // Times taken before the change: vrrpd hears of it through rtnetlink at once, and its announcement can
+      // leave before `ip` has even exited.
       const replugged = Date.now() / 1000;
+      s.lan().replug(h1, replugMac);
       const back = await waitFor('h1 to hold the VIP again', () => holds(h1), 5000);
       console.log(`vrrpd scenario srp${v.tag} (${v.name}): VIP back on h1 ${back} ms after its eth0 was replaced`);
       await sleep(MASTER_DOWN_MS - 2000);
       expect([holds(h1), holds(h2)]).toEqual([true, false]);
       expect(status(h1, 'a').transports[0].reopens).toBe(1);
+      const changed = Date.now() / 1000;
       execFileSync('ip', ['-n', h1.ns, 'link', 'set', 'eth0', 'address', liveMac]);
       h1.mac = liveMac;
-      const changed = Date.now() / 1000;
       await sleep(2000);
       // A new MAC needs no new sockets; the IPv6 capture gets a new filter (it tells our frames by MAC).
       expect(status(h1, 'a').transports[0].reopens).toBe(v.family === 6 ? 2 : 1);
