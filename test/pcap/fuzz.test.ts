@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DecodeError } from '../../lib/errors';
 import { Capture, FrameToWrite, readCapture, writePcap, writePcapng } from '../../lib/pcap';
+import { mutateBytes } from '../../bench/fuzz/mutate';
 
 /** Reads `buf` both ways; anything thrown must be a DecodeError; whatever is returned must be sane. */
 function readsOrThrowsDecodeError(buf: Buffer): void {
@@ -35,6 +36,7 @@ const optsArb = fc.record({
   byteOrder: fc.constantFrom('LE' as const, 'BE' as const),
 });
 
+/** The byte mutations of bench/fuzz/mutate.ts this test draws (mutateBytes applies them). */
 type Mutation =
   | { kind: 'set'; at: number; value: number }
   | { kind: 'cut'; at: number }
@@ -49,35 +51,6 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
 );
 
-function mutate(file: Buffer, mutations: Mutation[]): Buffer {
-  let buf = Buffer.from(file);
-  for (const m of mutations) {
-    if (buf.length === 0) break;
-    const at = m.at % buf.length;
-    switch (m.kind) {
-      case 'set':
-        buf[at] = m.value;
-        break;
-      case 'cut':
-        buf = buf.subarray(0, at);
-        break;
-      case 'insert':
-        buf = Buffer.concat([buf.subarray(0, at), m.bytes, buf.subarray(at)]);
-        break;
-      case 'delete':
-        buf = Buffer.concat([buf.subarray(0, at), buf.subarray(at + m.count)]);
-        break;
-      default: {
-        const never: never = m;
-        throw new Error(`unhandled ${String(never)}`);
-      }
-    }
-  }
-  // A fresh ArrayBuffer so the data-is-a-view check compares against this input, not a pooled slab.
-  const own = Buffer.alloc(buf.length);
-  buf.copy(own);
-  return own;
-}
 
 const magics = ['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d', '0a0d0d0a4d3c2b1a', '0a0d0d0a1a2b3c4d'].map((h) => Buffer.from(h, 'hex'));
 
@@ -101,7 +74,7 @@ describe('readCapture only ever throws DecodeError', () => {
   it('on mutations of valid pcap files (6,000 runs)', () => {
     fc.assert(
       fc.property(fc.array(frameArb, { maxLength: 5 }), optsArb, fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (frames, opts, ms) =>
-        readsOrThrowsDecodeError(mutate(writePcap(frames, opts), ms)),
+        readsOrThrowsDecodeError(mutateBytes(writePcap(frames, opts), ms)),
       ),
       { numRuns: 6000 },
     );
@@ -118,7 +91,7 @@ describe('readCapture only ever throws DecodeError', () => {
         (frames, opts, twoSections, ms) => {
           const one = writePcapng(frames, opts);
           const file = twoSections ? Buffer.concat([one, writePcapng(frames, { ...opts, byteOrder: opts.byteOrder === 'LE' ? 'BE' : 'LE' })]) : one;
-          readsOrThrowsDecodeError(mutate(file, ms));
+          readsOrThrowsDecodeError(mutateBytes(file, ms));
         },
       ),
       { numRuns: 6000 },
