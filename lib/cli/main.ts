@@ -17,7 +17,7 @@ import { DEFAULT_CONTROL_SOCKET, DEFAULT_PID_FILE, runCheck, runDaemon, runDump,
 const HELP = `vrrpd — VRRP (RFC 3768 v2, RFC 9568 v3) daemon and tools
 
 Usage:
-  vrrpd -f FILE [--pid-file PATH] [--control-socket PATH] [--vip-script COMMAND] [--metrics HOST:PORT]
+  vrrpd -f FILE [-i ID] [--pid-file PATH] [--control-socket PATH] [--vip-script COMMAND] [--metrics HOST:PORT]
         [--log-format text|json] [--log-level error|warn|info|debug] [--data-file PATH] [--stats-file PATH]
         [--json-file PATH]
       Run in the foreground with logs on stdout, reading keepalived.conf FILE. SIGTERM or SIGINT:
@@ -30,8 +30,10 @@ Usage:
       --log-format json writes one {"time","level","msg"} object per line; --log-level defaults to info.
   vrrpd --signum=STOP|RELOAD|DATA|STATS|STATS_CLEAR|JSON
       Print the number of the signal for that function, as keepalived --signum does.
-  vrrpd -t -f FILE
-      Check FILE and print its warnings (file:line:col); exit 1 on an error.
+  vrrpd -t -f FILE [-i ID]
+      Check FILE and print every error and warning (file:line:col); exit 1 on an error.
+      -i/--config-id ID: keepalived's config id; lines starting @ID apply, @^ID do not (default: the
+      host name up to its first dot, as keepalived).
   vrrpd status [--control-socket PATH] [--json]
       Ask a running vrrpd for its instances: state, base and effective priority, master, VIPs,
       trackers, counters (keepalived's stats) and the last transition.
@@ -86,6 +88,7 @@ function daemonCommand(args: string[], io: CliIo): Promise<number> | number {
     args,
     options: {
       'use-file': { type: 'string', short: 'f' },
+      'config-id': { type: 'string', short: 'i' },
       test: { type: 'boolean', short: 't', default: false },
       'pid-file': { type: 'string' },
       'control-socket': { type: 'string' },
@@ -100,8 +103,11 @@ function daemonCommand(args: string[], io: CliIo): Promise<number> | number {
   });
   const file = values['use-file'];
   if (!file) throw new UsageError('usage: vrrpd -f FILE [--pid-file PATH] [--control-socket PATH], or vrrpd -t -f FILE');
-  if (values.test) return runCheck(file, io);
+  const configId = values['config-id'];
+  if (configId === '') throw new UsageError('vrrpd: -i/--config-id needs an id (keepalived compares it with @ID lines)');
+  if (values.test) return runCheck(file, io, configId === undefined ? {} : { configId });
   return runDaemon(file, {
+    configId,
     pidFile: values['pid-file'] ?? DEFAULT_PID_FILE,
     controlSocket: values['control-socket'] ?? DEFAULT_CONTROL_SOCKET,
     vipScript: values['vip-script'],

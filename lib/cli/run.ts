@@ -67,6 +67,8 @@ export interface DaemonOptions {
   metrics?: string;
   logFormat?: LogFormat;
   logLevel?: LogLevel;
+  /** keepalived's `-i` / `--config-id` (undefined: the host name up to its first dot). */
+  configId?: string;
 }
 
 /**
@@ -157,6 +159,7 @@ export async function runDaemon(file: string, paths: DaemonOptions, io: CliIo): 
     const d = Vrrpd.fromFile(file, {
       pidFile: paths.pidFile,
       controlSocket: paths.controlSocket,
+      ...(paths.configId === undefined ? {} : { configId: paths.configId }),
       log,
       platform: paths.vipScript ? new ScriptPlatform({ command: paths.vipScript, base }) : base,
     });

@@ -47,6 +47,11 @@ export interface VrrpdOptions {
   pidFile?: string;
   /** JSON control socket for `vrrpd status`. */
   controlSocket?: string;
+  /**
+   * keepalived's config id (`-i ID` / `--config-id ID`) for `@ID` / `@^ID` lines, at start and every reload.
+   * Default for a file: the host name up to its first dot (keepalived's); for text: none.
+   */
+  configId?: string;
 }
 
 /** Status of a running daemon: the node's, with wall-clock transition times, and the transports. */
@@ -56,6 +61,11 @@ export interface VrrpdStatus extends NodeStatus {
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
   instances: Array<InstanceStatus & { lastTransitionTime: string | null; ioErrors: Record<string, number> }>;
   transports: ReturnType<Endpoints['stats']>;
+}
+
+/** The parse options of `options` (only a given config id overrides loadConfig's default). */
+function idOf(options: VrrpdOptions): { configId?: string } {
+  return options.configId === undefined ? {} : { configId: options.configId };
 }
 
 /** Where the configuration came from (what `reload()` without an argument reads again). */
@@ -112,12 +122,12 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
 
   /** A daemon for the keepalived.conf at `path`. @throws ConfigError (file:line:col) when it is invalid. */
   static fromFile(path: string, options: VrrpdOptions = {}): Vrrpd {
-    return new Vrrpd({ path }, loadConfig(path), options);
+    return new Vrrpd({ path }, loadConfig(path, idOf(options)), options);
   }
 
   /** A daemon for keepalived.conf `text` (named `file` in messages). @throws ConfigError when invalid. */
   static fromText(text: string, options: VrrpdOptions = {}, file = 'keepalived.conf'): Vrrpd {
-    return new Vrrpd({ text, file }, parseConfigText(text, file), options);
+    return new Vrrpd({ text, file }, parseConfigText(text, file, {}, idOf(options)), options);
   }
 
   /** The configuration running now. */
@@ -283,7 +293,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   async reload(source?: string): Promise<void> {
     if (!this.node || this.stopping) throw new Error('vrrpd is not running');
     const next: Source = source === undefined ? this.source : /[\n{]/.test(source) ? { text: source, file: 'keepalived.conf' } : { path: source };
-    const parsed = 'path' in next ? loadConfig(next.path) : parseConfigText(next.text, next.file);
+    const parsed = 'path' in next ? loadConfig(next.path, idOf(this.opts)) : parseConfigText(next.text, next.file, {}, idOf(this.opts));
     if (parsed.config.instances.length === 0) throw new Error('no vrrp_instance is configured');
     const old = new Map(this.config.instances.map((i) => [i.name, i]));
     for (const inst of parsed.config.instances) if (!old.has(inst.name) || JSON.stringify(vmacOf(old.get(inst.name) as never)) !== JSON.stringify(vmacOf(inst))) await createVmac(inst, this.platform, this.log);

@@ -55,3 +55,20 @@ test('vrrpd status prints a table of the instances with base/effective priority,
     await new Promise<void>((res) => server.close(() => res()));
   }
 });
+
+test('vrrpd -t -i ID: @ID lines apply for that id only, @^ID for every other (keepalived -i / --config-id)', async () => {
+  const file = join(dir, 'conditional.conf');
+  writeFileSync(file, [
+    'vrrp_instance VI_1 {', '  interface eth0', '  virtual_router_id 51',
+    '@lb1 priority 100', '@lb2 priority 900', '@^lb1 bogus_keyword', '  virtual_ipaddress {', '    192.0.2.100', '  }', '}', '',
+  ].join('\n'));
+  const lb1 = await run(['-t', '-f', file, '-i', 'lb1']);
+  expect(lb1.code).toBe(0);
+  expect(lb1.err.join('\n')).not.toMatch(/bogus_keyword|900/);
+  const lb2 = await run(['-t', '-f', file, '--config-id', 'lb2']);
+  expect(lb2.code).toBe(1);
+  expect(lb2.err.join('\n')).toMatch(new RegExp(`${file.replace(/[.]/g, '\\.')}:5:\\d+: .*900`));
+  expect(lb2.err.join('\n')).toMatch(/:6:\d+: .*bogus_keyword/);
+  const empty = await run(['-t', '-f', file, '-i', '']);
+  expect(empty.code).toBe(2);
+});

@@ -252,3 +252,12 @@ test('Vrrpd: a peer advertising another address list is warned about once (event
   await x.d[0].stop();
   await x.d[1].stop();
 });
+
+test('Vrrpd configId: @ID lines of the text apply to the daemon with that id (none without an id, for text)', async () => {
+  const text = (p2: number): string => [
+    'vrrp_instance VI_1 {', '  interface eth0', '  virtual_router_id 51', '@lb1 priority 150', `@lb2 priority ${p2}`, '  virtual_ipaddress {', '    192.0.2.100/24', '  }', '}', '',
+  ].join('\n');
+  expect(Vrrpd.fromText(text(90), { configId: 'lb1' }).configuration.instances[0].priority).toBe(150);
+  expect(Vrrpd.fromText(text(90), { configId: 'lb2' }).configuration.instances[0].priority).toBe(90);
+  expect(Vrrpd.fromText(text(90)).configuration.instances[0].priority).toBe(100);
+});
