@@ -2,7 +2,7 @@
  * `npm run bench:lan` (root): vrrpd and keepalived 2.2.7 on the same work on namespace LANs of their own
  * (documentation addresses only), in the same run, and one table with both and their ratio. `--short` is
  * the CI version (fewer trials, short windows); it prints the table and asserts nothing.
- *   node dist/bench/lan/run.js [--short] [--only failover,http,scale,vlan,jitter] [--trials N]
+ *   node dist/bench/lan/run.js [--short] [--only failover,http,mass,scale,vlan,jitter] [--trials N]
  *     [--scale-window S] [--vlans N] [--vlan-count N] [--jitter-window S]   (override the mode's values)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { Impl, keepalivedVersion } from './daemons';
 import { failoverRun } from './failover';
 import { httpRun } from './http';
 import { jitterRun } from './jitter';
+import { massDelay, massRun } from './mass';
 import { stats } from './observe';
 import { addVlans, scaleRun } from './scale';
 
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const short = values.short === true;
-  const only = new Set((values.only ?? 'failover,http,scale,vlan,jitter').split(','));
+  const only = new Set((values.only ?? 'failover,http,mass,scale,vlan,jitter').split(','));
   const cfg = short
     ? { trials: 2, scaleCount: 255, scaleSettle: 6000, scaleWindow: 10_000, vlans: 4, vlanCount: 32, vlanWindow: 5000, jitterWindow: 4000, hog: false }
     : { trials: 10, scaleCount: 255, scaleSettle: 15_000, scaleWindow: 600_000, vlans: 16, vlanCount: 255, vlanWindow: 60_000, jitterWindow: 60_000, hog: true };
@@ -112,6 +113,19 @@ async function main(): Promise<number> {
       } finally {
         httpLan.destroy();
       }
+    }
+    if (only.has('mass')) {
+      const r = { keepalived: await massRun(lan, dir, 'keepalived', 255), vrrpd: await massRun(lan, dir, 'vrrpd', 255) };
+      const n = '255 simultaneous takeovers (IPv4, SIGKILL, 0.1 s)';
+      const d = { keepalived: massDelay(r.keepalived), vrrpd: massDelay(r.vrrpd) };
+      rows.push({ measure: `${n}: VRs advertised / announced by the new master`, values: { keepalived: `${r.keepalived.advertised} / ${r.keepalived.announced}`, vrrpd: `${r.vrrpd.advertised} / ${r.vrrpd.announced}` }, ratio: '' });
+      rows.push(valueRow(`${n}: first adverts, first to last`, 'ms', { keepalived: r.keepalived.advertSpreadMs, vrrpd: r.vrrpd.advertSpreadMs }, 2));
+      rows.push(valueRow(`${n}: first GARPs, first to last`, 'ms', { keepalived: r.keepalived.garpSpreadMs, vrrpd: r.vrrpd.garpSpreadMs }, 2));
+      rows.push({
+        measure: `${n}: per VR, its first GARP after its first advert, median (max)`,
+        values: { keepalived: `${fmt(d.keepalived.median, 2)} (${fmt(d.keepalived.max, 2)}) ms`, vrrpd: `${fmt(d.vrrpd.median, 2)} (${fmt(d.vrrpd.max, 2)}) ms` },
+        ratio: ratio(d.vrrpd.median, d.keepalived.median),
+      });
     }
     if (only.has('scale')) {
       const o = { ifnames: ['eth0'], count: cfg.scaleCount, families: [4, 6] as Array<4 | 6>, intervalS: 0.1, settleMs: cfg.scaleSettle, windowMs: cfg.scaleWindow };
