@@ -2,8 +2,8 @@
  * rtnetlink for LinuxPlatform and the vmacs, through the `netlink` package (mildsunrise; its native part
  * polls the socket with libuv, so every request is asynchronous). Two sockets, opened on first use in the
  * network namespace of the process:
- * - a request socket for commands and dumps, one request at a time (the package assembles one multipart
- *   reply at a time, and the kernel runs one dump per socket);
+ * - a request socket for commands and dumps: a dump runs alone (the package assembles one multipart reply
+ *   at a time, and the kernel runs one dump per socket), changes are pipelined (see `request`);
  * - a monitor socket in RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV6_IFADDR feeding a LinkCache, so
  *   that reading links, MACs and addresses needs no round trip. An overrun (ENOBUFS) re-dumps.
  * Needs CAP_NET_ADMIN for changes; reading works unprivileged.
@@ -21,6 +21,8 @@ const AF_INET6 = 10;
 const ADDR_GEN_MODE_NONE = 1;
 /** MACVLAN_MODE_PRIVATE. */
 export const MACVLAN_MODE_PRIVATE = 1;
+/** Changes in flight at once on the request socket (their ACKs must fit its receive buffer). */
+const CHANGE_WINDOW = 64;
 /** How long a change waits for its own notification before the cache is re-dumped, in milliseconds. */
 const NOTIFY_WAIT_MS = 1000;
 
@@ -121,7 +123,13 @@ export class Rtnetlink {
   private synced?: Promise<void>;
   /** Monitor messages that arrived during a dump, applied after it. */
   private held: NetlinkMessage[] | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The last dump: requests after it wait for it. */
+  private dumpDone: Promise<unknown> = Promise.resolve();
+  /** Changes not yet answered: a dump waits for them. */
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Changes sent and unanswered, and the changes waiting for room in the window. */
+  private sending = 0;
+  private readonly slotWaiters: Array<() => void> = [];
   private readonly listeners = new Set<(links: LinkInfo[]) => void>();
   private readonly waiters = new Set<Waiter>();
   private notifyScheduled = false;
@@ -131,19 +139,62 @@ export class Rtnetlink {
     this.timeoutMs = opts.timeoutMs ?? 5000;
   }
 
-  /** Runs `fn` on the request socket after the requests before it (opened on first use). */
-  private request<T>(fn: (s: RtNetlinkSocket) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
-    const run = this.queue.then(() => {
-      if (!this.requests) {
-        this.requests = createRtNetlink();
-        // A receive error (no listener would make it an uncaught exception): the request times out instead.
-        this.requests.socket.on('error', () => undefined);
+  /** The request socket, opened on first use. */
+  private socket(): RtNetlinkSocket {
+    if (!this.requests) {
+      this.requests = createRtNetlink();
+      // A receive error (no listener would make it an uncaught exception): the request times out instead.
+      this.requests.socket.on('error', () => undefined);
+      try {
+        // Room for the ACKs of a full window of changes (each ACK is a whole skb for the kernel).
+        this.requests.socket.setRecvBufferSize(1 << 20);
+      } catch {
+        // capped by net.core.rmem_max: the window is sized for the default
       }
-      return fn(this.requests);
+    }
+    return this.requests;
+  }
+
+  /**
+   * Runs `fn` on the request socket. A `dump` waits for every request before it and runs alone (the
+   * package assembles one multipart reply at a time, so no ACK may fall inside it). A `change` (one
+   * message, one ACK) waits only for the dump before it and is pipelined with the other changes: up to
+   * CHANGE_WINDOW are in flight at once, matched to their ACKs by sequence number, and the kernel carries
+   * them out in the order they were sent. 255 VIPs of a mass takeover are then 255 messages sent back to
+   * back, not 255 round trips.
+   */
+  private request<T>(fn: (s: RtNetlinkSocket) => Promise<T>, kind: 'dump' | 'change' = 'dump'): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
+    if (kind === 'dump') {
+      const run = Promise.all([this.dumpDone, ...this.inflight]).then(() => fn(this.socket()));
+      this.dumpDone = run.catch(() => undefined);
+      return run;
+    }
+    const run = this.dumpDone.then(() => this.slot()).then(async () => {
+      try {
+        return await fn(this.socket());
+      } finally {
+        this.freeSlot();
+      }
     });
-    this.queue = run.catch(() => undefined);
+    const settled: Promise<unknown> = run.catch(() => undefined).finally(() => this.inflight.delete(settled));
+    this.inflight.add(settled);
     return run;
+  }
+
+  /** Resolves when a change may be sent (fewer than CHANGE_WINDOW unanswered), in the order asked. */
+  private slot(): Promise<void> {
+    if (this.sending < CHANGE_WINDOW && this.slotWaiters.length === 0) {
+      this.sending++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private freeSlot(): void {
+    const next = this.slotWaiters.shift();
+    if (next) next();
+    else this.sending--;
   }
 
   private get opts(): { timeout: number } {
@@ -405,7 +456,7 @@ export class Rtnetlink {
   /** Runs a change; false when the kernel answered `benign`; @throws NetlinkError naming `what` otherwise. */
   private async change(what: string, benign: string | undefined, fn: (s: RtNetlinkSocket) => Promise<unknown>): Promise<boolean> {
     try {
-      await this.request(fn);
+      await this.request(fn, 'change');
       return true;
     } catch (e) {
       const code = errnoName(e);
@@ -422,7 +473,7 @@ export class Rtnetlink {
     this.listeners.clear();
     for (const w of this.waiters) w.resolve();
     this.waiters.clear();
-    await this.queue;
+    await Promise.all([this.dumpDone, ...this.inflight]);
     this.requests?.socket.close();
     this.monitor?.close();
     this.requests = undefined;

@@ -4,7 +4,9 @@
  * child, never the daemon; the pool starts a new one for the next frame.
  * Protocol (IPC, advanced serialization):
  *   parent -> { open: ifname }                          child -> { opened: ifname } or { openFailed: ifname, error };
- *   parent -> { send: Uint8Array, ifname, id }          child -> { sent: id } or { failed: id, error };
+ *   parent -> { burst: [{ frame, ifname, id }, ...] }   child -> { sent: [id, ...], failed: [{ id, error }, ...] }
+ *                                                        (the frames one event-loop turn asked for, sent in order:
+ *                                                        a mass takeover's GARPs are one message each way);
  *   parent -> { close: ifname }                         (no answer: the handle is closed).
  * A handle is opened on the first message naming its interface and kept.
  */
@@ -22,7 +24,7 @@ function handle(ifname: string): LinkCapture {
   return h;
 }
 
-type Message = { open: string } | { close: string } | { send: Uint8Array; ifname: string; id: number };
+type Message = { open: string } | { close: string } | { burst: Array<{ frame: Uint8Array; ifname: string; id: number }> };
 
 process.on('message', (msg: Message) => {
   if ('close' in msg) {
@@ -39,12 +41,17 @@ process.on('message', (msg: Message) => {
     }
     return;
   }
-  try {
-    handle(msg.ifname).sendFrame(msg.send);
-    process.send?.({ sent: msg.id });
-  } catch (e) {
-    process.send?.({ failed: msg.id, error: (e as Error).message });
+  const sent: number[] = [];
+  const failed: Array<{ id: number; error: string }> = [];
+  for (const f of msg.burst) {
+    try {
+      handle(f.ifname).sendFrame(f.frame);
+      sent.push(f.id);
+    } catch (e) {
+      failed.push({ id: f.id, error: (e as Error).message });
+    }
   }
+  process.send?.({ sent, failed });
 });
 process.on('disconnect', () => {
   for (const h of handles.values()) h.close();

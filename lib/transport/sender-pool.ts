@@ -13,7 +13,7 @@ import { CHILD_EXEC_ARGV } from './forked-child';
 /** How long a closing child may take to exit before it is killed, in milliseconds. */
 export const CLOSE_GRACE_MS = 1000;
 
-type ChildMessage = { opened: string } | { openFailed: string; error: string } | { sent: number } | { failed: number; error: string };
+type ChildMessage = { opened: string } | { openFailed: string; error: string } | { sent: number[]; failed: Array<{ id: number; error: string }> };
 
 interface Pending {
   resolve(): void;
@@ -59,6 +59,8 @@ export class SenderPool {
   }
 
   private afterPending: (() => void) | null = null;
+  /** Frames asked for in this turn of the event loop, not yet handed to the child. */
+  private outbox: Array<{ frame: Uint8Array; ifname: string; id: number }> = [];
 
   private start(): ChildProcess {
     const script = path.join(__dirname, 'sender-child.js');
@@ -67,9 +69,10 @@ export class SenderPool {
     this.starts++;
     this.child = child;
     child.on('message', (m: ChildMessage) => {
-      if ('sent' in m) this.settle(m.sent, null);
-      else if ('failed' in m) this.settle(m.failed, new Error(m.error));
-      else {
+      if ('sent' in m) {
+        for (const id of m.sent) this.settle(id, null);
+        for (const f of m.failed) this.settle(f.id, new Error(f.error));
+      } else {
         const name = 'opened' in m ? m.opened : m.openFailed;
         for (const w of this.opening.get(name) ?? []) w();
         this.opening.delete(name);
@@ -109,16 +112,34 @@ export class SenderPool {
     });
   }
 
-  /** Sends one frame on `ifname`; resolves once the driver has it. Rejects when refused or after `timeoutMs`. */
+  /**
+   * Sends one frame on `ifname`; resolves once the driver has it. Rejects when refused or after `timeoutMs`.
+   * The frames asked for in one turn of the event loop leave together, in order, as one message to the
+   * child (flushed in the turn's check phase, right after the I/O callbacks that asked for them).
+   */
   send(ifname: string, frame: Uint8Array, timeoutMs: number): Promise<void> {
-    const child = this.child ?? this.start();
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(id, new Error(`no answer from the sender in ${timeoutMs} ms`)), timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      child.send({ send: frame, ifname, id }, (err) => {
-        if (err) this.settle(id, err);
-      });
+      if (this.outbox.push({ frame, ifname, id }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Hands the frames of this turn to the child (starting it) as one burst. */
+  private flush(): void {
+    const burst = this.outbox;
+    this.outbox = [];
+    if (burst.length === 0) return;
+    let child: ChildProcess;
+    try {
+      child = this.child ?? this.start();
+    } catch (e) {
+      for (const f of burst) this.settle(f.id, e as Error);
+      return;
+    }
+    child.send({ burst }, (err) => {
+      if (err) for (const f of burst) this.settle(f.id, err);
     });
   }
 }

@@ -79,6 +79,41 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 `;
 
+/**
+ * argv: ifname. 255 addVip issued at once (a mass takeover), with a links() dump among them, then 255
+ * removeVip at once; the same 255 one after the other for comparison. Prints RESULT what was listed and
+ * the times.
+ */
+const BATCH = `
+const { LinuxPlatform } = require('./dist/lib/platform/linux');
+const ifname = process.argv[1];
+const p = new LinuxPlatform();
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+const cidrs = Array.from({ length: 255 }, (_, i) => '203.0.113.' + (i + 1) + '/32');
+const mine = async () => (await p.listAddresses(ifname)).filter((a) => a.address.startsWith('203.0.113.')).length;
+(async () => {
+  await p.links();
+  let t0 = process.hrtime.bigint();
+  const adds = cidrs.map((c) => p.addVip(ifname, c));
+  const midDump = p.links().then((ls) => ls.length);
+  const added = (await Promise.all(adds)).filter(Boolean).length;
+  const batchAdd = ms(t0);
+  const dumped = await midDump;
+  const listedAfterAdd = await mine();
+  const again = (await Promise.all(cidrs.map((c) => p.addVip(ifname, c)))).filter((x) => x === false).length;
+  t0 = process.hrtime.bigint();
+  const removed = (await Promise.all(cidrs.map((c) => p.removeVip(ifname, c)))).filter(Boolean).length;
+  const batchDel = ms(t0);
+  const listedAfterDel = await mine();
+  t0 = process.hrtime.bigint();
+  for (const c of cidrs) await p.addVip(ifname, c);
+  const serialAdd = ms(t0);
+  for (const c of cidrs) await p.removeVip(ifname, c);
+  await p.close();
+  console.log('RESULT ' + JSON.stringify({ added, dumped, listedAfterAdd, again, removed, listedAfterDel, batchAdd, batchDel, serialAdd }));
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+`;
+
 /** argv: base. Creates vrrp.51 (IPv4) twice and vrrp6.51 (IPv6), prints RESULT; REMOVE then removes both twice. */
 const VMAC = `
 const { LinuxPlatform } = require('./dist/lib/platform/linux');
@@ -205,6 +240,16 @@ describeNs(`LinuxPlatform rtnetlink in namespaces${skip ? ` (${skip})` : ''}`, (
         `one 'ip addr add' spawn here: median ${r.spawn.toFixed(2)} ms (20) — the old addVip, measured at 2.3 ms before: ` +
         `netlink is ${(r.spawn / r.add).toFixed(0)}x cheaper here (${(2.3 / r.add).toFixed(0)}x against 2.3 ms)`,
     );
+  }, 40000);
+
+  test('255 VIP adds at once (a mass takeover) are pipelined: all acknowledged and listed, a dump among them sound, 255 removes at once; times printed', async () => {
+    const a = lan.hosts[0];
+    const r = resultOf<{ added: number; dumped: number; listedAfterAdd: number; again: number; removed: number; listedAfterDel: number; batchAdd: number; batchDel: number; serialAdd: number }>(
+      await lan.runNode(a.ns, BATCH, ['eth0'], 30000),
+    );
+    expect(r).toMatchObject({ added: 255, listedAfterAdd: 255, again: 255, removed: 255, listedAfterDel: 0 });
+    expect(r.dumped).toBeGreaterThanOrEqual(2);
+    console.log(`rtnetlink: 255 addVip at once ${r.batchAdd.toFixed(1)} ms, 255 removeVip at once ${r.batchDel.toFixed(1)} ms; 255 addVip one after the other ${r.serialAdd.toFixed(1)} ms`);
   }, 40000);
 
   test('vmacs: a private macvlan with the virtual MAC, up, on eth0 (IPv4: idempotent; IPv6: addrgenmode none + eth0 link-local); removed', async () => {
