@@ -176,7 +176,11 @@ export class VirtualRouter {
     const deadline = this.nextDeadline();
     if (deadline === null || now < deadline) return [];
     if (this.current === 'MASTER') {
-      this.adverDeadline = deadlineMs(now, this.config.intervalCs);
+      // Periodic from the deadline, not from when the timer ran (drift-free Adver_Timer): a shell late by a
+      // few ms (other instances' adverts in the same turn, a GC pause) shortens one gap instead of pushing
+      // every later advert back; late by a whole interval or more, the next is an interval from now.
+      const next = deadlineMs(deadline, this.config.intervalCs);
+      this.adverDeadline = next > now ? next : deadlineMs(now, this.config.intervalCs);
       return [this.advert(this.priority)];
     }
     this.wantMaster = true;

@@ -185,3 +185,18 @@ describe('sans-I/O contract', () => {
     }
   });
 });
+
+describe('Adver_Timer without drift', () => {
+  test('a MASTER timer run late sends at once and keeps its period from the deadline; late by an interval or more, an interval from now', () => {
+    const r = new VirtualRouter({ ...V3, priority: 255 });
+    r.startup(0); // the owner: MASTER at once, next advert at 1000 ms
+    expect(r.state).toBe('MASTER');
+    expect(r.nextDeadline()).toBe(1000);
+    expect(adverts(r.timer(1007))).toHaveLength(1); // 7 ms late (a busy turn)
+    expect(r.nextDeadline()).toBe(2000); // not 2007: the late turn shortens one gap only
+    expect(adverts(r.timer(2000))).toHaveLength(1);
+    expect(r.nextDeadline()).toBe(3000);
+    expect(adverts(r.timer(4500))).toHaveLength(1); // 1.5 intervals late (a stall): one advert, no burst to catch up
+    expect(r.nextDeadline()).toBe(5500);
+  });
+});
