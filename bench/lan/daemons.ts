@@ -92,25 +92,31 @@ function tryKill(pid: number, signal: NodeJS.Signals): void {
 /** `pid` and all its descendants, parents first. */
 export const treePids = processTree;
 
-/** CPU seconds (user + system) and RSS (bytes) of a daemon's process tree (`ip netns exec` execs it). */
-export function treeUsage(d: Daemon): { cpuS: number; rssBytes: number; processes: number } {
+/**
+ * CPU seconds (user + system), RSS and private memory (bytes) of a daemon's process tree (`ip netns exec`
+ * execs it). Private = Private_Clean + Private_Dirty of smaps_rollup: what the tree costs the machine beyond
+ * pages shared with other processes (the node binary's text is shared by every Node process; libc by all).
+ */
+export function treeUsage(d: Daemon): { cpuS: number; rssBytes: number; privateBytes: number; processes: number } {
   const hz = 100;
   let cpuS = 0;
   let rssBytes = 0;
+  let privateBytes = 0;
   const pids = treePids(d.child.pid ?? -1);
+  const kB = (text: string, field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024;
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       cpuS += (Number(fields[11]) + Number(fields[12])) / hz;
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const m = /VmRSS:\s+(\d+) kB/.exec(status);
-      if (m) rssBytes += Number(m[1]) * 1024;
+      rssBytes += kB(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      privateBytes += kB(rollup, 'Private_Clean') + kB(rollup, 'Private_Dirty');
     } catch {
       // exited between the listing and the read
     }
   }
-  return { cpuS, rssBytes, processes: pids.length };
+  return { cpuS, rssBytes, privateBytes, processes: pids.length };
 }
 
 /** vrrpd's `status --json` (null for keepalived or when it does not answer). */

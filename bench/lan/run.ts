@@ -135,6 +135,8 @@ async function main(): Promise<number> {
       rows.push(valueRow(`${n}: CPU backup`, '%', { keepalived: r.keepalived.cpuBackupPct, vrrpd: r.vrrpd.cpuBackupPct }));
       rows.push(valueRow(`${n}: RSS master (process tree)`, 'MiB', { keepalived: r.keepalived.rssMasterMB, vrrpd: r.vrrpd.rssMasterMB }));
       rows.push(valueRow(`${n}: RSS backup`, 'MiB', { keepalived: r.keepalived.rssBackupMB, vrrpd: r.vrrpd.rssBackupMB }));
+      rows.push(valueRow(`${n}: private memory master (smaps Private_*, process tree)`, 'MiB', { keepalived: r.keepalived.privateMasterMB, vrrpd: r.vrrpd.privateMasterMB }));
+      rows.push(valueRow(`${n}: private memory backup`, 'MiB', { keepalived: r.keepalived.privateBackupMB, vrrpd: r.vrrpd.privateBackupMB }));
       rows.push(valueRow(`${n}: transitions in the window (spurious)`, '', { keepalived: r.keepalived.transitions, vrrpd: r.vrrpd.transitions }, 0));
       rows.push({ measure: `${n}: VIPs on master / backup`, values: { keepalived: `${r.keepalived.vipsMaster} / ${r.keepalived.vipsBackup}`, vrrpd: `${r.vrrpd.vipsMaster} / ${r.vrrpd.vipsBackup}` }, ratio: '' });
     }

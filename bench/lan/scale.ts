@@ -1,6 +1,6 @@
 /**
  * Steady state at scale: a master (priority 150) and a backup (100) with many VRs, for a window after they
- * settled. Reports CPU (percent of one core over the window, each daemon's whole process tree), peak RSS,
+ * settled. Reports CPU (percent of one core over the window, each daemon's whole process tree), peak RSS and private memory,
  * transitions during the window (there should be none: every one is spurious), and the VIPs each holds at
  * the end (all on the master, none on the backup).
  */
@@ -17,6 +17,9 @@ export interface ScaleResult {
   cpuBackupPct: number;
   rssMasterMB: number;
   rssBackupMB: number;
+  /** Peak private memory (smaps_rollup Private_*) of each tree. */
+  privateMasterMB: number;
+  privateBackupMB: number;
   transitions: number;
   vipsMaster: number;
   vipsBackup: number;
@@ -66,11 +69,17 @@ export async function scaleRun(lan: Lan, dir: string, impl: Impl, o: { ifnames: 
     const ub0 = treeUsage(b);
     let rssA = ua0.rssBytes;
     let rssB = ub0.rssBytes;
+    let privA = ua0.privateBytes;
+    let privB = ub0.privateBytes;
     const t0 = Date.now();
     while (Date.now() - t0 < o.windowMs) {
       await sleep(Math.min(1000, o.windowMs - (Date.now() - t0)));
-      rssA = Math.max(rssA, treeUsage(a).rssBytes);
-      rssB = Math.max(rssB, treeUsage(b).rssBytes);
+      const ua = treeUsage(a);
+      const ub = treeUsage(b);
+      rssA = Math.max(rssA, ua.rssBytes);
+      rssB = Math.max(rssB, ub.rssBytes);
+      privA = Math.max(privA, ua.privateBytes);
+      privB = Math.max(privB, ub.privateBytes);
     }
     const seconds = (Date.now() - t0) / 1000;
     const ua1 = treeUsage(a);
@@ -83,6 +92,8 @@ export async function scaleRun(lan: Lan, dir: string, impl: Impl, o: { ifnames: 
       cpuBackupPct: (100 * (ub1.cpuS - ub0.cpuS)) / seconds,
       rssMasterMB: rssA / 2 ** 20,
       rssBackupMB: rssB / 2 ** 20,
+      privateMasterMB: privA / 2 ** 20,
+      privateBackupMB: privB / 2 ** 20,
       transitions: transitions(a, logA) + transitions(b, logB),
       vipsMaster: allAddresses(h1).filter(isVip).length,
       vipsBackup: allAddresses(h2).filter(isVip).length,
