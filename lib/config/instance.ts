@@ -275,7 +275,8 @@ function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pen
  * keepalived's strict mode (vrrp_strict / strict_mode, keepalived.conf(5)): unicast peers and an IPv6
  * instance whose first VIP is not link-local are refused; authentication, preempt_delay, accept with
  * VRRPv2, a cleared lower_prio_no_advert, higher_prio_send_advert, vmac_xmit_base, a VMAC MAC address,
- * down_timer_adverts and state MASTER without priority 255 are reset with a warning, as keepalived does.
+ * garp_lower_prio_repeat / _delay, down_timer_adverts and state MASTER without priority 255 are reset with a
+ * warning, as keepalived does.
  */
 function strict(inst: VrrpInstance, p: Pending, w: Warnings): void {
   const n = inst.name;
