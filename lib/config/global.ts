@@ -122,12 +122,11 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
       g.strict = flag(s, w);
       break;
     case 'vrrp_check_unicast_src':
+      // vrrpd always drops a unicast advert from a source outside unicast_peer (lib/node): nothing to turn on.
       g.checkUnicastSrc = flag(s, w);
-      later('check that an advert comes from a unicast_peer');
       break;
     case 'vrrp_skip_check_adv_addr':
       g.skipCheckAdvAddr = boolFlag(s, w);
-      later('skip the address check of adverts from the same master (it checks every advert)');
       break;
     case 'enable_script_security':
       g.enableScriptSecurity = flag(s, w);
@@ -157,15 +156,12 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
       break;
     case 'vrrp_garp_lower_prio_delay':
       g.garpLowerPrioDelayMs = msArg(s, 0, 1000, w);
-      later('send GARPs after a lower-priority advert');
       break;
     case 'vrrp_garp_lower_prio_repeat':
       g.garpLowerPrioRepeat = intArg(s, 0, 1000, w);
-      later('send GARPs after a lower-priority advert');
       break;
     case 'vrrp_down_timer_adverts':
       g.downTimerAdverts = intArg(s, 1, 100, w);
-      later('change the master down timer (3 advert intervals, RFC 9568)');
       break;
     case 'vrrp_garp_extra_if':
     case 'vrrp_vmac_garp_intvl':
@@ -175,7 +171,6 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
       break;
     case 'vrrp_higher_prio_send_advert':
       g.higherPrioSendAdvert = boolFlag(s, w);
-      later('send an advert before yielding to a higher priority');
       break;
     case 'notify_fifo':
     case 'vrrp_notify_fifo': {

@@ -56,6 +56,9 @@ interface Pending {
   xmitBaseTok?: Token;
   vmacMacTok?: Token;
   downTimerTok?: Token;
+  faultNoPeerTok?: Token;
+  /** The last garp_lower_prio_delay / _repeat keyword. */
+  lowerGarpTok?: Token;
   peers: { address: string; family: 4 | 6; at: Token }[];
   srcs: { address: string; family: 4 | 6; at: Token }[];
 }
@@ -139,7 +142,6 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
           inst.checkUnicastSrc = true; // keepalived: min_ttl / max_ttl turn on check_unicast_src
         }
       }
-      if (inst.unicastPeerTtl.length) w.notYet(s.token, 'unicast_peer min_ttl / max_ttl', 'check the TTL of received adverts');
       break;
     }
     case 'use_vmac': {
@@ -164,9 +166,10 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'vrf': inst.vrf = textArg(s, 'a VRF interface name', w); later('bind to a VRF'); break;
     case 'native_ipv6': flag(s, w); w.add(s.token, 'native_ipv6 is deprecated in keepalived: the family comes from the virtual addresses; ignored'); break;
     case 'mcast_dst_ip': { const a = addressArg(s, w); inst.mcastDstIp = a.address; p.srcs.push(a); later('send to another multicast group than 224.0.0.18 / ff02::12'); break; }
-    case 'track_src_ip': inst.trackSrcIp = flag(s, w); later('go to FAULT when the configured source address disappears'); break;
-    case 'check_unicast_src': inst.checkUnicastSrc = flag(s, w); later('check that an advert comes from a unicast_peer'); break;
-    case 'unicast_fault_no_peer': inst.unicastFaultNoPeer = flag(s, w); later('go to FAULT without unicast peers'); break;
+    case 'track_src_ip': inst.trackSrcIp = flag(s, w); break;
+    // Always on in vrrpd (lib/node drops a unicast advert from a source outside unicast_peer).
+    case 'check_unicast_src': inst.checkUnicastSrc = flag(s, w); break;
+    case 'unicast_fault_no_peer': inst.unicastFaultNoPeer = flag(s, w); p.faultNoPeerTok = s.token; break;
     case 'unicast_ttl': inst.unicastTtl = intArg(s, 0, 255, w); later('set the TTL of unicast adverts (255 is sent)'); break;
     case 'old_unicast_checksum': {
       noBlock(s);
@@ -181,16 +184,16 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'garp_master_repeat': inst.garpMasterRepeat = intArg(s, 0, 1000, w); break;
     case 'garp_master_refresh': inst.garpMasterRefreshMs = msArg(s, 0, 86400, w); break;
     case 'garp_master_refresh_repeat': inst.garpMasterRefreshRepeat = intArg(s, 0, 1000, w); break;
-    case 'garp_lower_prio_delay': inst.garpLowerPrioDelayMs = msArg(s, 0, 1000, w); later('send GARPs after a lower-priority advert'); break;
-    case 'garp_lower_prio_repeat': inst.garpLowerPrioRepeat = intArg(s, 0, 1000, w); later('send GARPs after a lower-priority advert'); break;
+    case 'garp_lower_prio_delay': inst.garpLowerPrioDelayMs = msArg(s, 0, 1000, w); p.lowerGarpTok = s.token; break;
+    case 'garp_lower_prio_repeat': inst.garpLowerPrioRepeat = intArg(s, 0, 1000, w); p.lowerGarpTok = s.token; break;
     case 'garp_extra_if': inst.garpExtraIf = garpExtraIf(s, w); later('send periodic GARP/NA on extra interfaces'); break;
-    case 'down_timer_adverts': inst.downTimerAdverts = intArg(s, 1, 100, w); p.downTimerTok = s.token; later('change the master down timer (3 advert intervals, RFC 9568)'); break;
+    case 'down_timer_adverts': inst.downTimerAdverts = intArg(s, 1, 100, w); p.downTimerTok = s.token; break;
     case 'lower_prio_no_advert': inst.lowerPrioNoAdvert = boolFlag(s, w); p.lowerPrioTok = s.token; break;
-    case 'higher_prio_send_advert': inst.higherPrioSendAdvert = boolFlag(s, w); p.higherPrioTok = s.token; if (inst.higherPrioSendAdvert) later('send an advert before yielding to a higher priority'); break;
+    case 'higher_prio_send_advert': inst.higherPrioSendAdvert = boolFlag(s, w); p.higherPrioTok = s.token; break;
     case 'promote_secondaries': inst.promoteSecondaries = flag(s, w); later('set promote_secondaries on the interface'); break;
     case 'virtual_routes': append(inst.virtualRoutes, parseRouteBlock(s, parseRoute, w)); later('add or remove routes with the VIPs'); break;
     case 'virtual_rules': append(inst.virtualRules, parseRouteBlock(s, parseRule, w)); later('add or remove rules with the VIPs'); break;
-    case 'skip_check_adv_addr': inst.skipCheckAdvAddr = boolFlag(s, w); later('skip the address check of adverts from the same master (it checks every advert)'); break;
+    case 'skip_check_adv_addr': inst.skipCheckAdvAddr = boolFlag(s, w); break;
     case 'v3_checksum_as_v2': inst.v3ChecksumAsV2 = flag(s, w); break;
     case 'accept': inst.accept = flag(s, w); p.acceptSet = true; p.acceptTok = s.token; break;
     case 'no_accept': flag(s, w); inst.accept = false; p.acceptSet = true; p.acceptTok = s.token; later('drop packets to the VIPs on a non-owner master (no firewall rule is installed)'); break;
@@ -233,6 +236,9 @@ function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pen
     if (a.family !== inst.family) w.error(a.at, `${a.address} is IPv${a.family} but vrrp_instance ${name} is IPv${inst.family}; use an IPv${inst.family} address`);
   }
   inst.unicastPeers = p.peers.map((a) => a.address);
+  if (inst.unicastFaultNoPeer && inst.unicastPeers.length === 0 && p.faultNoPeerTok) {
+    w.add(p.faultNoPeerTok, `(${name}) unicast_fault_no_peer and no unicast_peer: the instance stays in FAULT (it sends no adverts, multicast or unicast)`);
+  }
 
   if (p.versionTok) {
     inst.version = Number(p.versionTok.text) as 2 | 3;
@@ -269,7 +275,8 @@ function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pen
  * keepalived's strict mode (vrrp_strict / strict_mode, keepalived.conf(5)): unicast peers and an IPv6
  * instance whose first VIP is not link-local are refused; authentication, preempt_delay, accept with
  * VRRPv2, a cleared lower_prio_no_advert, higher_prio_send_advert, vmac_xmit_base, a VMAC MAC address,
- * down_timer_adverts and state MASTER without priority 255 are reset with a warning, as keepalived does.
+ * garp_lower_prio_repeat / _delay, down_timer_adverts and state MASTER without priority 255 are reset with a
+ * warning, as keepalived does.
  */
 function strict(inst: VrrpInstance, p: Pending, w: Warnings): void {
   const n = inst.name;
@@ -304,6 +311,11 @@ function strict(inst: VrrpInstance, p: Pending, w: Warnings): void {
   if (inst.vmacMac !== undefined && p.vmacMacTok) {
     w.add(p.vmacMacTok, `(${n}) a use_vmac MAC address cannot be specified ${why}; cleared, as keepalived does`);
     delete inst.vmacMac;
+  }
+  if ((inst.garpLowerPrioRepeat || inst.garpLowerPrioDelayMs) && p.lowerGarpTok) {
+    w.add(p.lowerGarpTok, `(${n}) strict mode requires no repeat GARPs: garp_lower_prio_repeat / garp_lower_prio_delay reset to 0, as keepalived does`);
+    inst.garpLowerPrioRepeat = 0;
+    inst.garpLowerPrioDelayMs = 0;
   }
   if (inst.downTimerAdverts !== undefined && p.downTimerTok) {
     w.add(p.downTimerTok, `(${n}) down_timer_adverts is incompatible with strict mode; reset, as keepalived does`);

@@ -6,8 +6,9 @@ import type { GlobalDefs, VrrpInstance } from './types';
 
 /**
  * The fsm configuration of `instance`. `primaryAddress` is the interface's own address of the instance's
- * family (the parser cannot know it). lower_prio_no_advert falls back to the global setting (and is on
- * under strict mode, as in keepalived); the v2 password becomes auth type 1.
+ * family (the parser cannot know it). lower_prio_no_advert, higher_prio_send_advert and down_timer_adverts
+ * fall back to the global settings (strict mode sets the first and clears the others, as keepalived does);
+ * the v2 password becomes auth type 1.
  */
 export function toRouterConfig(instance: VrrpInstance, global: GlobalDefs, primaryAddress: string): RouterConfig {
   const config: RouterConfig = {
@@ -25,6 +26,11 @@ export function toRouterConfig(instance: VrrpInstance, global: GlobalDefs, prima
     lowerPrioNoAdvert: instance.lowerPrioNoAdvert ?? (global.lowerPrioNoAdvert || instance.strictMode),
     acceptMode: instance.accept,
   };
+  // Strict mode clears both, as keepalived does (instance.ts warns where the instance set them).
+  const higher = instance.strictMode ? false : instance.higherPrioSendAdvert ?? global.higherPrioSendAdvert;
+  if (higher) config.higherPrioSendAdvert = true;
+  const adverts = instance.strictMode ? undefined : instance.downTimerAdverts ?? global.downTimerAdverts;
+  if (adverts !== undefined) config.downTimerAdverts = adverts;
   if (instance.version === 2 && instance.authPass !== undefined) {
     config.auth = { type: 1, data: authPassBytes(instance.authPass) };
   }

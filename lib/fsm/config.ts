@@ -5,7 +5,7 @@
 import { VrrpError } from '../errors';
 import { formatAddress, parseAddress } from '../packet/address';
 import { V3_MAX_INTERVAL_CS, VRRP_V2_AUTH_LENGTH } from '../packet/constants';
-import { CS_PER_S } from './timers';
+import { CS_PER_S, DOWN_TIMER_ADVERTS } from './timers';
 import type { InitialState, RouterConfig } from './types';
 
 /** A `RouterConfig` with every default filled in and addresses in canonical text form. */
@@ -22,6 +22,9 @@ export interface ResolvedConfig {
   preemptDelayCs: number;
   initialState: InitialState;
   lowerPrioNoAdvert: boolean;
+  higherPrioSendAdvert: boolean;
+  /** Adverts in Master_Down_Interval (keepalived `down_timer_adverts`; RFC 9568 §6.1: 3). */
+  downTimerAdverts: number;
   /** v2 auth type (0 for v3). */
   authType: 0 | 1;
   /** v2 auth data zero-padded to 8 bytes (zeros for type 0 and v3). */
@@ -47,7 +50,7 @@ function canonical(name: string, text: string, family: 4 | 6, what: string): str
 
 /**
  * Checks `config` and fills defaults (preempt true, preempt delay 0, initial state BACKUP,
- * lower_prio_no_advert false, auth none, accept mode false).
+ * lower_prio_no_advert and higher_prio_send_advert false, down_timer_adverts 3, auth none, accept mode false).
  * @throws VrrpError CONFIG naming the instance and the field to change.
  */
 export function resolveConfig(config: RouterConfig): ResolvedConfig {
@@ -70,6 +73,8 @@ export function resolveConfig(config: RouterConfig): ResolvedConfig {
   const primaryAddress = canonical(name, config.primaryAddress, config.family, 'primary address');
   const preemptDelayCs = config.preemptDelayCs ?? 0;
   if (!Number.isFinite(preemptDelayCs) || preemptDelayCs < 0) fail(name, `preempt_delay must be >= 0, got ${preemptDelayCs}`);
+  const downTimerAdverts = config.downTimerAdverts ?? DOWN_TIMER_ADVERTS;
+  if (!isIntIn(downTimerAdverts, 1, 100)) fail(name, `down_timer_adverts must be 1..100, got ${downTimerAdverts}`);
   const authData = new Uint8Array(VRRP_V2_AUTH_LENGTH);
   let authType: 0 | 1 = 0;
   if (config.auth) {
@@ -92,6 +97,8 @@ export function resolveConfig(config: RouterConfig): ResolvedConfig {
     preemptDelayCs,
     initialState: config.initialState ?? 'BACKUP',
     lowerPrioNoAdvert: config.lowerPrioNoAdvert ?? false,
+    higherPrioSendAdvert: config.higherPrioSendAdvert ?? false,
+    downTimerAdverts,
     authType,
     authData,
     acceptMode: config.acceptMode ?? false,

@@ -138,7 +138,7 @@ export class VirtualRouter {
     const waitCs =
       this.config.initialState === 'MASTER'
         ? initialMasterWaitCs(this.config.version, this.config.intervalCs)
-        : masterDownIntervalCs(this.config.version, this.priority, this.config.intervalCs);
+        : masterDownIntervalCs(this.config.version, this.priority, this.config.intervalCs, this.config.downTimerAdverts);
     const actions = this.becomeBackup('startup', this.config.intervalCs);
     this.downDeadline = deadlineMs(now, waitCs);
     this.preemptUntil = this.config.preemptDelayCs > 0 ? now + preemptDelayMs(this.config.preemptDelayCs) : null;
@@ -280,7 +280,9 @@ export class VirtualRouter {
       return [this.advert(this.priority)];
     }
     if (outranks(ad.priority, src, this.priority, this.config.primaryAddress)) {
-      const actions = this.becomeBackup('higher-priority-advert', ad.version === 3 ? ad.intervalCs : this.config.intervalCs);
+      // keepalived higher_prio_send_advert: one advert of ours first, still as MASTER.
+      const last = this.config.higherPrioSendAdvert ? [this.advert(this.priority)] : [];
+      const actions = [...last, ...this.becomeBackup('higher-priority-advert', ad.version === 3 ? ad.intervalCs : this.config.intervalCs)];
       this.downDeadline = deadlineMs(now, this.masterDownCs());
       this.knownMaster = src;
       return actions;
@@ -289,7 +291,7 @@ export class VirtualRouter {
   }
 
   private masterDownCs(): number {
-    return masterDownIntervalCs(this.config.version, this.priority, this.masterAdverCs);
+    return masterDownIntervalCs(this.config.version, this.priority, this.masterAdverCs, this.config.downTimerAdverts);
   }
 
   private advert(priority: number): Action {

@@ -29,13 +29,17 @@ export function skewTimeCs(version: 2 | 3, priority: number, masterAdverInterval
   return ((256 - priority) * CS_PER_S) / 256;
 }
 
+/** Adverts a Backup misses before Master_Down_Interval runs out: 3 in RFC 9568 §6.1 and RFC 3768 §6.1. */
+export const DOWN_TIMER_ADVERTS = 3;
+
 /**
  * Master_Down_Interval in centiseconds: `3 * Master_Adver_Interval + Skew_Time`
  * (RFC 9568 §6.1; RFC 3768 §6.1 with Advertisement_Interval, which equals the Master's in v2 because
- * adverts with another interval are discarded, RFC 3768 §7.1).
+ * adverts with another interval are discarded, RFC 3768 §7.1). keepalived's `down_timer_adverts N`
+ * (1..100) replaces the 3 by N, a deviation every router of the VRID must share (keepalived.conf(5)).
  */
-export function masterDownIntervalCs(version: 2 | 3, priority: number, masterAdverIntervalCs: number): number {
-  return 3 * masterAdverIntervalCs + skewTimeCs(version, priority, masterAdverIntervalCs);
+export function masterDownIntervalCs(version: 2 | 3, priority: number, masterAdverIntervalCs: number, adverts = DOWN_TIMER_ADVERTS): number {
+  return adverts * masterAdverIntervalCs + skewTimeCs(version, priority, masterAdverIntervalCs);
 }
 
 /**

@@ -117,6 +117,13 @@ export interface RouterConfig {
   initialState?: InitialState;
   /** keepalived `lower_prio_no_advert`, default false (RFC 9568 §6.4.3: answer a lower advert at once). */
   lowerPrioNoAdvert?: boolean;
+  /**
+   * keepalived `higher_prio_send_advert`, default false: a MASTER that hears a better router sends one advert
+   * of its own before it becomes BACKUP (so that router, with `garp_lower_prio_repeat`, announces again).
+   */
+  higherPrioSendAdvert?: boolean;
+  /** keepalived `down_timer_adverts`, 1..100, default 3: Master_Down_Interval = N × Master_Adver_Interval + Skew_Time. */
+  downTimerAdverts?: number;
   /** v2 only: authentication, default type 0. */
   auth?: V2Auth;
   /** Accept_Mode (RFC 9568 §6.1); carried for the platform layer, not used by the state machine. */

@@ -2,7 +2,7 @@
  * The announcement schedule of one instance (lists of "address/len") as deadlines (announce.ts has keepalived's rounds): on entering
  * MASTER the first burst is due at once, the rest at their times; refreshes repeat while MASTER. Pure.
  */
-import { AnnounceConfig, initialRounds, refreshRound } from './announce';
+import { AnnounceConfig, initialRounds, lowerPriorityRounds, refreshRound } from './announce';
 
 interface Due {
   at: number;
@@ -36,6 +36,15 @@ export class Announcer {
     for (const round of initialRounds(this.cfg)) this.burst(now + round.atMs, addresses, round.count, false);
     const refresh = refreshRound(this.cfg);
     if (refresh) this.pending.push({ at: now + refresh.atMs, addresses, refresh: true });
+    return this.due(now);
+  }
+
+  /**
+   * A lower-priority advert heard as MASTER at `now` (keepalived garp_lower_prio_*): its bursts, beside the
+   * pending schedule. Returns the announcements due at once.
+   */
+  heardLower(now: number, addresses: readonly string[]): Array<readonly string[]> {
+    for (const round of lowerPriorityRounds(this.cfg)) this.burst(now + round.atMs, addresses, round.count, false);
     return this.due(now);
   }
 

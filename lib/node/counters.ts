@@ -22,7 +22,7 @@ export interface InstanceCounters {
   packetLengthErrors: number;
   /** v2 interval differing from ours (advert_interval_err). */
   intervalErrors: number;
-  /** TTL / hop limit not 255 (ip_ttl_err). */
+  /** TTL / hop limit not 255, or outside a unicast peer's min_ttl..max_ttl (ip_ttl_err). */
   ttlErrors: number;
   /** VRRP type not ADVERTISEMENT (invalid_type_rcvd). */
   invalidType: number;
@@ -57,6 +57,7 @@ const STAT_OF_DROP: Partial<Record<InstanceDropReason, keyof Omit<InstanceCounte
   COUNT_ZERO: 'packetLengthErrors',
   V2_INTERVAL_MISMATCH: 'intervalErrors',
   TTL_NOT_255: 'ttlErrors',
+  TTL_OUT_OF_RANGE: 'ttlErrors',
   UNKNOWN_TYPE: 'invalidType',
   UNKNOWN_AUTH_TYPE: 'authInvalid',
   AUTH_AH_UNSUPPORTED: 'authInvalid',

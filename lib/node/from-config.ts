@@ -4,9 +4,9 @@
  */
 import { authPassBytes, toRouterConfig } from '../config/router-config';
 import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../config/types';
-import { canonicalAddress } from '../packet/address';
+import { canonicalAddress, parseAddress } from '../packet/address';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
-import type { InstanceExpectations } from '../packet/receive';
+import type { InstanceExpectations, TtlRange } from '../packet/receive';
 import type { AnnounceConfig } from './announce';
 import type { InstanceSpec, NodeSpec, TrackRefSpec } from './spec';
 import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac-plan';
@@ -19,7 +19,7 @@ export function vipCidr(v: { address: string; prefixLength?: number; family: 4 |
 /** What the receive step expects of adverts for this instance (RFC 9568 §7.1, RFC 3768 §7.1). */
 export function expectationsOf(inst: VrrpInstance): InstanceExpectations {
   const auth = inst.authPass === undefined ? undefined : authPassBytes(inst.authPass);
-  return {
+  const expectations: InstanceExpectations = {
     version: inst.version,
     intervalCs: inst.advertIntervalCs,
     addresses: inst.virtualAddresses.map((v) => v.address),
@@ -28,6 +28,17 @@ export function expectationsOf(inst: VrrpInstance): InstanceExpectations {
     owner: inst.priority === 255,
     strictLinkLocal: inst.strictMode,
   };
+  const ranges = ttlRangesOf(inst);
+  if (ranges.length > 0) expectations.ttlRanges = ranges;
+  return expectations;
+}
+
+/**
+ * keepalived `unicast_peer { ADDR min_ttl N max_ttl M }`: the TTL range of each peer that has one (an
+ * unset bound is 0 or 255, keepalived.conf(5)).
+ */
+export function ttlRangesOf(inst: VrrpInstance): TtlRange[] {
+  return inst.unicastPeerTtl.map((p) => ({ src: parseAddress(p.address, inst.family), min: p.minTtl ?? 0, max: p.maxTtl ?? 255 }));
 }
 
 /** keepalived's GARP settings of an instance (instance values override global_defs). */
@@ -38,6 +49,9 @@ export function announceConfigOf(inst: VrrpInstance, global: GlobalDefs): Announ
     refreshMs: inst.garpMasterRefreshMs ?? global.garpMasterRefreshMs,
     refreshRepeat: inst.garpMasterRefreshRepeat ?? global.garpMasterRefreshRepeat,
     intervalMs: (inst.family === 4 ? global.garpIntervalUs : global.gnaIntervalUs) / 1000,
+    // keepalived: unset, they default to the global vrrp_garp_master_repeat / _delay; strict mode clears them.
+    lowerPrioRepeat: inst.strictMode ? 0 : inst.garpLowerPrioRepeat ?? global.garpLowerPrioRepeat ?? global.garpMasterRepeat,
+    lowerPrioDelayMs: inst.strictMode ? 0 : inst.garpLowerPrioDelayMs ?? global.garpLowerPrioDelayMs ?? global.garpMasterDelayMs,
   };
 }
 
@@ -80,7 +94,11 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     notify: { ...inst.notify },
   };
   if (vmac) spec.announceMac = vmac.mac;
-  if (configuredSource(inst) === undefined) spec.trackSource = canonicalAddress(source);
+  // The found source always; a configured one with track_src_ip (keepalived.conf(5)).
+  if (configuredSource(inst) === undefined || inst.trackSrcIp) spec.trackSource = canonicalAddress(source);
+  if (inst.skipCheckAdvAddr) spec.skipCheckAdvAddr = true;
+  if (inst.checkUnicastSrc) spec.checkUnicastSrc = true;
+  if (inst.unicastFaultNoPeer && inst.unicastPeers.length === 0) spec.faultNoPeer = true;
   return spec;
 }
 

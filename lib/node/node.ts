@@ -18,6 +18,7 @@ import { sameImpact, trackerImpact, type ScriptOutcome, type TrackerImpact } fro
 import { copyInstanceCounters, countDrop, countWarnings, emptyInstanceCounters, InstanceCounters, InstanceDropReason } from './counters';
 import { Announcer } from './announcer';
 import { diffInstance } from './diff';
+import { checkedWarnings, heardLowerPriority, unknownPeerNote } from './receive-policy';
 import type { InstanceSpec, NodeSpec, VipSpec } from './spec';
 import { InstanceTrackers, LinkState, NodeTrackers } from './trackers';
 import type { InstanceStatus, NodeAction, NodeEvent, NodeStatus, RouterActionObserver, TransitionStatus } from './types';
@@ -278,9 +279,16 @@ export class VrrpNode {
     } catch {
       return drop('BAD_IP_HEADER');
     }
-    if (inst.spec.unicastPeers.length > 0 && !inst.spec.unicastPeers.includes(peer)) return drop('UNICAST_PEER_UNKNOWN');
-    countWarnings(inst.counters, rx.warnings);
-    for (const cause of rx.warnings) {
+    if (inst.spec.unicastPeers.length > 0 && !inst.spec.unicastPeers.includes(peer)) {
+      if (!inst.spec.checkUnicastSrc && !inst.warned.has(`${peer} UNICAST_PEER_UNKNOWN`)) {
+        inst.warned.add(`${peer} UNICAST_PEER_UNKNOWN`);
+        out.push({ type: 'log', level: 'warn', message: unknownPeerNote(inst.spec.router.name, peer) });
+      }
+      return drop('UNICAST_PEER_UNKNOWN');
+    }
+    const warnings = checkedWarnings(rx.warnings, inst.spec.skipCheckAdvAddr === true, inst.router.state, inst.router.masterAddress, peer);
+    countWarnings(inst.counters, warnings);
+    for (const cause of warnings) {
       const k = `${peer} ${cause}`;
       if (inst.warned.has(k)) continue;
       inst.warned.add(k);
@@ -289,8 +297,24 @@ export class VrrpNode {
     }
     inst.counters.advertsReceived++;
     if (rx.advert.priority === 0) inst.counters.priorityZeroReceived++;
-    this.perform(inst, inst.router.receive(rx.advert, { src: peer }, now), now, out);
+    const wasMaster = inst.router.state === 'MASTER';
+    const actions = inst.router.receive(rx.advert, { src: peer }, now);
+    this.perform(inst, actions, now, out);
+    if (heardLowerPriority(wasMaster, rx.advert, actions, inst.router.state)) this.heardLower(inst, now, out);
     return out;
+  }
+
+  /**
+   * keepalived garp_lower_prio_repeat / _delay: a MASTER that heard a lower-priority advert announces its
+   * VIPs again, and so does every other MASTER member of its sync group.
+   */
+  private heardLower(inst: Instance, now: number, out: NodeAction[]): void {
+    for (const m of this.insts.values()) {
+      if (m !== inst && (inst.group === null || m.group !== inst.group)) continue;
+      if (m.router.state !== 'MASTER') continue;
+      for (const cidrs of m.announcer.heardLower(now, this.announcedCidrs(m, m.router.config.virtualAddresses))) out.push(this.announceRaw(m, cidrs));
+      this.touch(m);
+    }
   }
 
   /** The links as they are now (see NodeTrackers.setLinks); tracker changes take effect at once. */

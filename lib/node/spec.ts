@@ -49,10 +49,23 @@ export interface InstanceSpec {
   trackScripts: TrackRefSpec[];
   trackFiles: TrackRefSpec[];
   /**
-   * The source address found on `interface` at start (no mcast/unicast_src_ip): while it is gone the
-   * instance is in FAULT, or the kernel would send our adverts from another address (a VIP even).
+   * The source address found on `interface` at start (no mcast/unicast_src_ip), or the configured one with
+   * keepalived `track_src_ip`: while it is gone the instance is in FAULT, or the kernel would send our
+   * adverts from another address (a VIP even).
    */
   trackSource?: string;
+  /**
+   * keepalived `skip_check_adv_addr` / `vrrp_skip_check_adv_addr`: a BACKUP does not check the address list
+   * of an advert from the master it already follows (no ADDRESS_LIST_DIFFERS, no addressListErrors).
+   */
+  skipCheckAdvAddr?: boolean;
+  /**
+   * keepalived `check_unicast_src` (or min_ttl / max_ttl) was configured. vrrpd drops an advert from outside
+   * `unicast_peer` either way; without it the node says once per source that keepalived would accept it.
+   */
+  checkUnicastSrc?: boolean;
+  /** keepalived `unicast_fault_no_peer` with no `unicast_peer`: the instance stays in FAULT. */
+  faultNoPeer?: boolean;
   notify: NotifyCommands;
   /**
    * Name of the link the instance sends on in a simulation (partitions and loss apply per port); the

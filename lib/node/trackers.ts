@@ -6,6 +6,7 @@
  * streak start again).
  */
 import { FileTracker, InterfaceTracker, ScriptOutcome, ScriptTracker, Tracker } from '../track';
+import { noPeerFault } from './config-fault';
 import type { FileSpec, InstanceSpec, NodeSpec, ScriptSpec } from './spec';
 import type { NodeAction, TrackerStatus } from './types';
 
@@ -87,6 +88,7 @@ export class NodeTrackers {
     };
     for (const r of inst.trackInterfaces) add(this.link(r.name).forInstance({ weight: r.weight, reverse: r.reverse }), 'interface');
     if (inst.trackSource !== undefined) add(this.source(inst.interface, inst.trackSource).forInstance({ weight: 0 }), 'source');
+    if (inst.faultNoPeer) add(noPeerFault(), 'config');
     for (const r of inst.trackScripts) {
       const s = this.scripts.get(r.name);
       if (s) add(s.tracker.forInstance({ weight: r.weight, reverse: r.reverse }), 'script');

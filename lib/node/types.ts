@@ -85,7 +85,7 @@ export type RouterActionObserver = (instance: string, actions: readonly Action[]
 
 /** One tracker as status shows it. */
 export interface TrackerStatus {
-  kind: 'script' | 'interface' | 'file' | 'source';
+  kind: 'script' | 'interface' | 'file' | 'source' | 'config';
   name: string;
   weight: number;
   reverse: boolean;

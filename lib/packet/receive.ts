@@ -21,6 +21,7 @@ export type DropReason =
   //               the kernel reassembles before a raw socket, so a fragment that reaches us is hostile
   | 'NOT_VRRP' // IP protocol / next header is not 112
   | 'TTL_NOT_255' // §7.1 rule 1: TTL / hop limit must be 255
+  | 'TTL_OUT_OF_RANGE' // keepalived unicast_peer min_ttl / max_ttl: the peer's TTL / hop limit is outside its range
   | 'TRUNCATED' // §7.1: shorter than the header plus Count addresses (+8 auth bytes for v2)
   | 'UNKNOWN_VERSION' // §7.1: version is neither 2 nor 3
   | 'UNKNOWN_TYPE' // §5.2.2: type is not 1 (ADVERTISEMENT)
@@ -64,6 +65,18 @@ export interface InstanceExpectations {
   strictLinkLocal?: boolean;
   /** Unicast mode may accept TTL != 255 when configured (keepalived `unicast_ttl`-style relax). */
   skipTtlCheck?: boolean;
+  /**
+   * keepalived `unicast_peer { ADDR min_ttl N max_ttl M }`: the TTL / hop limit an advert from that source
+   * must have (inclusive) instead of 255. Sources not listed keep the 255 rule.
+   */
+  ttlRanges?: readonly TtlRange[];
+}
+
+/** One unicast peer's accepted TTL / hop limit range, its address as raw bytes (4 or 16). */
+export interface TtlRange {
+  src: Uint8Array;
+  min: number;
+  max: number;
 }
 
 /** Finds the instance configured for a VRID on the receiving interface and family, if any. */
@@ -164,7 +177,10 @@ export function receiveVrrp(
   const instance = lookup?.(advert.vrid, ip.family);
   const done = (reason: DropReason | null): ReceiveResult => result(reason, header, advert, checksum, warnings);
 
-  if (ip.ttl !== VRRP_TTL && !instance?.skipTtlCheck) return done('TTL_NOT_255');
+  const range = instance?.ttlRanges?.find((r) => sameBytes(r.src, ip.srcBytes));
+  if (range) {
+    if (ip.ttl < range.min || ip.ttl > range.max) return done('TTL_OUT_OF_RANGE');
+  } else if (ip.ttl !== VRRP_TTL && !instance?.skipTtlCheck) return done('TTL_NOT_255');
   if (checksum === 'bad') return done('BAD_CHECKSUM');
   if (advert.vrid === 0) return done('VRID_ZERO');
   if (advert.addresses.length === 0) return done('COUNT_ZERO');

@@ -6,8 +6,8 @@
 import { assertNever } from '../assert';
 import { VrrpError } from '../errors';
 
-/** Which keepalived tracker a {@link Tracker} stands for. */
-export type TrackerKind = 'script' | 'interface' | 'file';
+/** Which keepalived tracker a {@link Tracker} stands for (`config`: a fault the configuration imposes). */
+export type TrackerKind = 'script' | 'interface' | 'file' | 'config';
 
 /**
  * State of a two-valued tracker. `'init'` until the first result or link report arrives (keepalived's

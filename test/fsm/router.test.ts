@@ -52,6 +52,9 @@ describe('configuration', () => {
     ['only in VRRPv2', { auth: { type: 1, data: Buffer.from('x') } }],
     ['longer than 8 bytes', { version: 2, auth: { type: 1, data: Buffer.from('123456789') } }],
     ['preempt_delay', { preemptDelayCs: -1 }],
+    ['down_timer_adverts must be 1..100', { downTimerAdverts: 0 }],
+    ['down_timer_adverts must be 1..100', { downTimerAdverts: 101 }],
+    ['down_timer_adverts must be 1..100', { downTimerAdverts: 2.5 }],
   ])('an invalid configuration is refused with code CONFIG naming the field (%s)', (words, over) => {
     let err: unknown;
     try {
@@ -68,6 +71,34 @@ describe('configuration', () => {
   test('defaults: preempt on, no preempt delay, initial state BACKUP, lower_prio_no_advert off, accept mode off', () => {
     const r = new VirtualRouter(V3);
     expect(r.config).toMatchObject({ preempt: true, preemptDelayCs: 0, initialState: 'BACKUP', lowerPrioNoAdvert: false, acceptMode: false, authType: 0 });
+    expect(r.config).toMatchObject({ higherPrioSendAdvert: false, downTimerAdverts: 3 });
+  });
+});
+
+describe('keepalived timer and advert extensions', () => {
+  test('down_timer_adverts 5: startup waits 5 intervals + Skew_Time; a heard advert re-arms 5 × the learned interval + Skew_Time', () => {
+    const r = new VirtualRouter({ ...V3, downTimerAdverts: 5 });
+    r.startup(0);
+    expect(r.nextDeadline()).toBe(5000 + 156 * 1000 / 256);
+    r.receive(v3ad({ intervalCs: 50 }), { src: '192.0.2.9' }, 1000);
+    expect(r.nextDeadline()).toBe(1000 + 2500 + 156 * 500 / 256);
+  });
+
+  test('down_timer_adverts 1 on a reload takes effect at the next advert heard', () => {
+    const r = new VirtualRouter(V3);
+    r.startup(0);
+    r.reconfigure(100, { ...V3, downTimerAdverts: 1 });
+    r.receive(v3ad(), { src: '192.0.2.9' }, 200);
+    expect(r.nextDeadline()).toBe(200 + 1000 + 156 * 1000 / 256);
+  });
+
+  test.each([[true], [false]])('higher_prio_send_advert %s: a MASTER hearing a better router sends one advert (its own priority) before it leaves', (on) => {
+    const r = new VirtualRouter({ ...V3, priority: 255, higherPrioSendAdvert: on });
+    r.startup(0);
+    const actions = r.receive(v3ad({ priority: 255 }), { src: '192.0.2.9' }, 100);
+    expect(actions.map((a) => a.type)).toEqual([...(on ? ['send-advert'] : []), 'remove-vips', 'state-change']);
+    expect(adverts(actions).map((a) => a.priority)).toEqual(on ? [255] : []);
+    expect(r.state).toBe('BACKUP');
   });
 });
 

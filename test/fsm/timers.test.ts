@@ -15,6 +15,13 @@ describe('timers', () => {
     expect(masterDownIntervalCs(3, 200, 100)).toBe(300 + 56 * 100 / 256);
   });
 
+  test('keepalived down_timer_adverts N: Master_Down_Interval = N * Master_Adver_Interval + Skew_Time (3 by default)', () => {
+    expect(masterDownIntervalCs(3, 100, 10, 3)).toBe(masterDownIntervalCs(3, 100, 10));
+    expect(masterDownIntervalCs(3, 100, 10, 1)).toBe(16.09375);
+    expect(masterDownIntervalCs(3, 100, 10, 100)).toBe(1006.09375);
+    expect(masterDownIntervalCs(2, 100, 100, 5)).toBe(500 + 60.9375);
+  });
+
   test('RFC 3768 §6.1: v2 Skew_Time = (256 - Priority) / 256 seconds, independent of the interval', () => {
     expect(skewTimeCs(2, 100, 100)).toBe(60.9375);
     expect(skewTimeCs(2, 100, 300)).toBe(60.9375);

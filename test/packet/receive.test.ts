@@ -1,6 +1,7 @@
 /** The receive rules of RFC 9568 §7.1 and RFC 3768 §7.1 (lib/packet/receive.ts): one reason per rule. */
 import fc from 'fast-check';
 import { Advertisement } from '../../lib/packet/advertisement';
+import { parseAddress } from '../../lib/packet/address';
 import { ChecksumForm, internetChecksum, vrrpChecksum } from '../../lib/packet/checksum';
 import { buildAdvertFrame } from '../../lib/packet/frame';
 import {
@@ -332,4 +333,17 @@ describe('IP-layer rules before the VRRP ones', () => {
     expect(verdict(rx(patch(packet(V3_4), 9, 17)))).toEqual(drop('BAD_IP_CHECKSUM', 10)); // before the protocol
     expect(verdict(rx(ipSum(flip(packet(V3_4), 10))))).toEqual(ok());
   });
+});
+
+test('keepalived unicast_peer min_ttl / max_ttl: the source with a range is checked against it (inclusive), other sources keep the 255 rule', () => {
+  const range = { ...I3, ttlRanges: [{ src: Buffer.from([192, 0, 2, 1]), min: 240, max: 254 }] };
+  expect(verdict(rx(packet(V3_4, { ttl: 240 }), only(52, 4, range)))).toEqual(ok());
+  expect(verdict(rx(packet(V3_4, { ttl: 254 }), only(52, 4, range)))).toEqual(ok());
+  expect(verdict(rx(packet(V3_4, { ttl: 239 }), only(52, 4, range)))).toEqual(drop('TTL_OUT_OF_RANGE'));
+  expect(verdict(rx(packet(V3_4), only(52, 4, range)))).toEqual(drop('TTL_OUT_OF_RANGE'));
+  const other = { ...I3, ttlRanges: [{ src: Buffer.from([192, 0, 2, 9]), min: 0, max: 255 }] };
+  expect(verdict(rx(packet(V3_4, { ttl: 240 }), only(52, 4, other)))).toEqual(drop('TTL_NOT_255'));
+  const v6 = { version: 3 as const, intervalCs: 100, ttlRanges: [{ src: parseAddress('fe80::a', 6), min: 64, max: 255 }] };
+  expect(verdict(rx(packet(V3_6, { ttl: 64 }), only(53, 6, v6)))).toEqual(ok());
+  expect(verdict(rx(packet(V3_6, { ttl: 63 }), only(53, 6, v6)))).toEqual(drop('TTL_OUT_OF_RANGE'));
 });
