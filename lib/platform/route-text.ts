@@ -29,8 +29,9 @@ export function routeText(r: RouteSpec): string {
 export function ruleText(r: RuleSpec): string {
   const parts: string[] = [];
   if (r.invert) parts.push('not');
-  parts.push('from', r.from ?? 'all');
-  if (r.to !== undefined) parts.push('to', r.to);
+  const all = (p: string | undefined): boolean => p === undefined || p.endsWith('/0');
+  parts.push('from', all(r.from) ? 'all' : (r.from as string));
+  if (!all(r.to)) parts.push('to', r.to as string);
   if (r.tos !== undefined) parts.push('tos', String(r.tos));
   if (r.fwmark !== undefined) parts.push('fwmark', r.fwmask !== undefined ? `${r.fwmark}/${r.fwmask}` : String(r.fwmark));
   if (r.iif !== undefined) parts.push('iif', r.iif);
