@@ -10,6 +10,7 @@ import { applyNotify, parseAuthentication, parseTrackBlock, type KnownNames } fr
 import { garpExtraIf, scriptCommand } from './global';
 import { INSTANCE_FOREIGN } from './foreign';
 import { parseRoute, parseRouteBlock, parseRule } from './routes';
+import { resolveRoute, resolveRule, resolveVipOptions } from './route-spec';
 import type { GlobalDefs, VrrpInstance } from './types';
 
 /**
@@ -121,8 +122,11 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
       const before = w.errors.length;
       const list = parseVirtualAddressBlock(s, w);
       if (w.errors.length > before && s.keyword === 'virtual_ipaddress') p.vipErrors = true;
-      const odd = list.find((v) => v.label !== undefined || v.scope !== undefined || v.brd !== undefined || v.extra !== undefined);
-      if (odd) w.notYet(odd.at, `${s.keyword} options other than dev (label, scope, brd, peer, ...)`, 'apply them (the address is added with its prefix length on its device)');
+      for (const v of list) {
+        const r = resolveVipOptions(v);
+        for (const why of r.skip) w.error(v.at, `${s.keyword} ${v.address}: ${why}`);
+        for (const why of r.dropped) w.add(v.at, `${s.keyword} ${v.address}: ${why}; the address is added without it`);
+      }
       append(s.keyword === 'virtual_ipaddress' ? inst.virtualAddresses : inst.virtualAddressesExcluded, list);
       break;
     }
@@ -191,8 +195,27 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'lower_prio_no_advert': inst.lowerPrioNoAdvert = boolFlag(s, w); p.lowerPrioTok = s.token; break;
     case 'higher_prio_send_advert': inst.higherPrioSendAdvert = boolFlag(s, w); p.higherPrioTok = s.token; break;
     case 'promote_secondaries': inst.promoteSecondaries = flag(s, w); later('set promote_secondaries on the interface'); break;
-    case 'virtual_routes': append(inst.virtualRoutes, parseRouteBlock(s, parseRoute, w)); later('add or remove routes with the VIPs'); break;
-    case 'virtual_rules': append(inst.virtualRules, parseRouteBlock(s, parseRule, w)); later('add or remove rules with the VIPs'); break;
+    case 'virtual_routes': {
+      const routes = parseRouteBlock(s, parseRoute, w);
+      for (const r of routes) {
+        const x = resolveRoute(r);
+        if (x.skip.length > 0) w.add(r.at, `virtual_routes: this route is not installed: ${x.skip.join('; ')}`);
+        else if (x.dropped.length > 0) w.add(r.at, `virtual_routes: the route is installed without ${x.dropped.join(', ')}`);
+      }
+      untracked(s, routes, 'routes', w);
+      append(inst.virtualRoutes, routes);
+      break;
+    }
+    case 'virtual_rules': {
+      const rules = parseRouteBlock(s, parseRule, w);
+      for (const r of rules) {
+        const x = resolveRule(r);
+        if (x.skip.length > 0) w.add(r.at, `virtual_rules: this rule is not installed: ${x.skip.join('; ')}`);
+      }
+      untracked(s, rules, 'rules', w);
+      append(inst.virtualRules, rules);
+      break;
+    }
     case 'skip_check_adv_addr': inst.skipCheckAdvAddr = boolFlag(s, w); break;
     case 'v3_checksum_as_v2': inst.v3ChecksumAsV2 = flag(s, w); break;
     case 'accept': inst.accept = flag(s, w); p.acceptSet = true; p.acceptTok = s.token; break;
@@ -212,6 +235,16 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
       if (why !== undefined) w.add(s.token, `${s.keyword} ${why}`);
       else w.unknown(s.token, 'vrrp_instance', INSTANCE_KEYWORDS);
     }
+  }
+}
+
+/**
+ * keepalived tracks virtual routes and rules without `no_track` (one deleted by someone else is put back or
+ * moves the instance out of MASTER); vrrpd does not: said once per block.
+ */
+function untracked(s: ConfigNode, entries: readonly { noTrack: boolean }[], what: string, w: Warnings): void {
+  if (entries.some((e) => !e.noTrack)) {
+    w.add(s.token, `${s.keyword}: vrrpd does not track its ${what} (one deleted by someone else stays deleted until the next MASTER transition, as with no_track)`);
   }
 }
 

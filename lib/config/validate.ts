@@ -10,6 +10,7 @@ import { closest, where, type Warnings } from './context';
 import { TOP_FOREIGN } from './foreign';
 import { applyGlobalDefs, defaultGlobalDefs } from './global';
 import { parseInstance } from './instance';
+import { assignRulePreferences } from './route-spec';
 import { parseScript, parseTrackFile, parseTrackProcess } from './script';
 import { parseSyncGroup } from './sync-group';
 import type { KeepalivedConfig, SourceLocation, SyncGroupConfig, TrackRef, VrrpInstance } from './types';
@@ -60,6 +61,9 @@ export function buildConfig(nodes: ConfigNode[], w: Warnings): KeepalivedConfig 
   const instanceNames = new Set<string>();
   const instances = unique(each(of(['vrrp_instance']), w, (n) => parseInstance(n, global, known, w), instanceNames), 'vrrp_instance', w);
   checkVrids(instances, w);
+  for (const { rule, preference } of assignRulePreferences(instances.flatMap((i) => i.virtualRules))) {
+    w.add(rule.at, `virtual_rules: this rule has no preference; it gets ${preference}, as keepalived assigns it (16384 down in configuration order), which is probably not what you want: add \`preference N\``);
+  }
 
   const taken = new Map<string, { group: string; at: Token }>();
   const syncGroups = unique(each(of(['vrrp_sync_group']), w, (n) => parseSyncGroup(n, instanceNames, taken, known, w)), 'vrrp_sync_group', w);

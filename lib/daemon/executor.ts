@@ -31,9 +31,15 @@ export interface ExecutorHost {
   event(e: Extract<NodeAction, { type: 'event' }>['event']): void;
 }
 
+/** A platform method that is optional, or an Error saying the platform cannot do `what`. */
+function need<F>(fn: F | undefined, what: string): F {
+  if (fn === undefined) throw new Error(`this platform cannot install ${what}`);
+  return fn;
+}
+
 /** The action executor of one daemon. */
 export class Executor {
-  /** Failed actions by kind ('transmit', 'add-vips', 'remove-vips', 'announce'), per instance. */
+  /** Failed actions by kind ('transmit', 'add-vips', 'remove-vips', 'add-route', 'add-rule', 'remove-rule', 'remove-route', 'announce'), per instance. */
   readonly ioErrors = new Map<string, Record<string, number>>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly notifiers = new Map<string, { commands: string; notifier: Notifier }>();
@@ -77,13 +83,22 @@ export class Executor {
       }
       case 'add-vips':
         this.enqueue(a.instance, 'add-vips', async () => {
-          for (const v of a.vips) await host.platform.addVip(v.dev, v.cidr);
+          for (const v of a.vips) await host.platform.addVip(v.dev, v.cidr, v.options);
         });
         return;
       case 'remove-vips':
         this.enqueue(a.instance, 'remove-vips', async () => {
-          for (const v of a.vips) await host.platform.removeVip(v.dev, v.cidr);
+          for (const v of a.vips) await host.platform.removeVip(v.dev, v.cidr, v.options);
         });
+        return;
+      case 'add-routes':
+        // One failing route or rule does not keep the others out; each failure is logged and counted.
+        for (const r of a.routes) this.enqueue(a.instance, 'add-route', () => need(host.platform.addRoute, 'virtual_routes').call(host.platform, r));
+        for (const r of a.rules) this.enqueue(a.instance, 'add-rule', () => need(host.platform.addRule, 'virtual_rules').call(host.platform, r));
+        return;
+      case 'remove-routes':
+        for (const r of a.rules) this.enqueue(a.instance, 'remove-rule', () => need(host.platform.removeRule, 'virtual_rules').call(host.platform, r));
+        for (const r of a.routes) this.enqueue(a.instance, 'remove-route', () => need(host.platform.removeRoute, 'virtual_routes').call(host.platform, r));
         return;
       case 'announce':
         if (a.addresses.length > 0) this.enqueue(a.instance, 'announce', () => host.platform.announce(a.dev, a.addresses, a.mac));

@@ -4,28 +4,34 @@
  * source address on its interface. All through the platform.
  */
 import type { KeepalivedConfig, VrrpInstance } from '../config/types';
-import { configuredSource, vipCidr } from '../node/from-config';
-import { vipDeviceOf, vmacOf } from '../node/vmac-plan';
+import { configuredSource, routingOf, vipSpecsOf } from '../node/from-config';
+import { vmacOf } from '../node/vmac-plan';
+import { routeText, ruleText } from '../platform/route-text';
 import { canonicalAddress } from '../packet/address';
 import { LinkInfo, Platform, splitCidr } from '../platform/types';
 import type { LogFn } from './executor';
 
-/** The platform VIPs of an instance (virtual_ipaddress and _excluded). */
-function vipsOf(inst: VrrpInstance): Array<{ dev: string; cidr: string }> {
-  return [...inst.virtualAddresses, ...inst.virtualAddressesExcluded].map((v) => ({ dev: v.dev ?? vipDeviceOf(inst), cidr: vipCidr(v) }));
-}
-
-/** Removes the VIPs of `instances` that are on their interfaces now (and their vmacs), before any election. */
+/**
+ * Removes the VIPs of `instances` that are on their interfaces now (and their vmacs), and their virtual rules and
+ * routes, before any election. A route or rule is deleted with all its configured attributes and protocol 18
+ * (keepalived), so only an exact match of a configured one goes (as keepalived also does at start).
+ */
 export async function removeLeftovers(instances: readonly VrrpInstance[], platform: Platform, log: LogFn): Promise<void> {
   for (const inst of instances) {
     const vmac = vmacOf(inst);
     if (vmac && platform.removeVmac && (await platform.removeVmac(vmac.name).catch(() => false))) log('info', `instance ${inst.name}: removed ${vmac.name}, left by an unclean stop`);
   }
+  for (const inst of instances) {
+    const { routes, rules } = routingOf(inst);
+    const left = (what: string): void => log('info', `instance ${inst.name}: removed ${what}, left by an unclean stop`);
+    for (const r of rules) if (platform.removeRule && (await platform.removeRule(r).catch(() => false))) left(`rule ${ruleText(r)}`);
+    for (const r of routes) if (platform.removeRoute && (await platform.removeRoute(r).catch(() => false))) left(`route ${routeText(r)}`);
+  }
   const links = new Map((await platform.links()).map((l) => [l.ifname, l]));
   for (const inst of instances) {
-    for (const { dev, cidr } of vipsOf(inst)) {
+    for (const { dev, cidr, options } of vipSpecsOf(inst)) {
       const present = links.get(dev)?.addresses.some((a) => canonicalAddress(a.address) === canonicalAddress(splitCidr(cidr).address));
-      if (present && (await platform.removeVip(dev, cidr).catch(() => false))) log('info', `instance ${inst.name}: removed ${cidr} from ${dev}, left by an unclean stop`);
+      if (present && (await platform.removeVip(dev, cidr, options).catch(() => false))) log('info', `instance ${inst.name}: removed ${cidr} from ${dev}, left by an unclean stop`);
     }
   }
 }

@@ -8,12 +8,27 @@ import { canonicalAddress, parseAddress } from '../packet/address';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { InstanceExpectations, TtlRange } from '../packet/receive';
 import type { AnnounceConfig } from './announce';
-import type { InstanceSpec, NodeSpec, TrackRefSpec } from './spec';
+import { resolveRoute, resolveRule, resolveVipOptions } from '../config/route-spec';
+import type { InstanceSpec, NodeSpec, RouteSpec, RuleSpec, TrackRefSpec, VipSpec } from './spec';
 import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac-plan';
 
 /** "address/len" of a virtual address (default /32 or /128). */
 export function vipCidr(v: { address: string; prefixLength?: number; family: 4 | 6 }): string {
   return `${v.address}/${v.prefixLength ?? (v.family === 4 ? 32 : 128)}`;
+}
+
+/** The platform VIPs of an instance (virtual_ipaddress, then _excluded), with their options. */
+export function vipSpecsOf(inst: VrrpInstance): VipSpec[] {
+  return [...inst.virtualAddresses, ...inst.virtualAddressesExcluded].map((v) => {
+    const options = resolveVipOptions(v).spec;
+    return { dev: v.dev ?? vipDeviceOf(inst), cidr: vipCidr(v), ...(Object.keys(options).length > 0 ? { options } : {}) };
+  });
+}
+
+/** The routes and rules of an instance that can be installed (the config warned about the others). */
+export function routingOf(inst: VrrpInstance): { routes: RouteSpec[]; rules: RuleSpec[] } {
+  const ok = <T>(r: { spec: T; skip: string[] }): T[] => (r.skip.length === 0 ? [r.spec] : []);
+  return { routes: inst.virtualRoutes.flatMap((r) => ok(resolveRoute(r))), rules: inst.virtualRules.flatMap((r) => ok(resolveRule(r))) };
 }
 
 /** What the receive step expects of adverts for this instance (RFC 9568 §7.1, RFC 3768 §7.1). */
@@ -84,7 +99,8 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     unicastPeers: inst.unicastPeers.map(canonicalAddress),
     checksum: inst.v3ChecksumAsV2 ? 'message-only' : 'pseudo-header',
     expectations: expectationsOf(inst),
-    vips: [...inst.virtualAddresses, ...inst.virtualAddressesExcluded].map((v) => ({ dev: v.dev ?? vipDeviceOf(inst), cidr: vipCidr(v) })),
+    vips: vipSpecsOf(inst),
+    ...routingOf(inst),
     // use_vmac: GARP / NA leave from the vmac with the virtual MAC (also with vmac_xmit_base, as keepalived).
     announceDev: vmac?.name ?? inst.interface,
     announce: announceConfigOf(inst, config.global),

@@ -470,16 +470,19 @@ export class VrrpNode {
     const actions = i.router.reconfigure(now, s.router).filter((a) => a.type !== 'add-vips' && a.type !== 'remove-vips' && a.type !== 'announce');
     this.perform(i, actions, now, out);
     if (!master) return;
-    const keyOf = (v: VipSpec): string => `${v.dev} ${v.cidr}`;
+    const name = s.router.name;
+    // A VIP whose options changed is removed and added anew.
     const before = this.vipsFor(was, was.router.virtualAddresses);
     const after = this.vipsFor(s, s.router.virtualAddresses);
-    const had = new Set(before.map(keyOf));
-    const has = new Set(after.map(keyOf));
-    const gone = before.filter((v) => !has.has(keyOf(v)));
-    const added = after.filter((v) => !had.has(keyOf(v)));
-    if (gone.length > 0) out.push({ type: 'remove-vips', instance: s.router.name, vips: gone });
+    const [gone, added] = listDiff(before, after);
+    // Routes and rules: the ones gone before any VIP goes, the new ones after the VIPs are added.
+    const [routesGone, routesAdded] = listDiff(was.routes, s.routes);
+    const [rulesGone, rulesAdded] = listDiff(was.rules, s.rules);
+    if (routesGone.length + rulesGone.length > 0) out.push({ type: 'remove-routes', instance: name, routes: routesGone, rules: rulesGone });
+    if (gone.length > 0) out.push({ type: 'remove-vips', instance: name, vips: gone });
+    if (added.length > 0) out.push({ type: 'add-vips', instance: name, vips: added });
+    if (routesAdded.length + rulesAdded.length > 0) out.push({ type: 'add-routes', instance: name, routes: routesAdded, rules: rulesAdded });
     if (added.length > 0) {
-      out.push({ type: 'add-vips', instance: s.router.name, vips: added });
       const addresses = added.filter((v) => v.dev === s.announceDev || v.dev === s.interface).map((v) => v.cidr);
       for (const list of i.announcer.added(now, addresses)) out.push(this.announceRaw(i, list));
     }
@@ -547,11 +550,15 @@ export class VrrpNode {
           }
           break;
         }
+        // The router's VIP actions carry every VIP (entering / leaving MASTER, shutdown): the routes and rules
+        // go with them, after the addresses and before their removal (keepalived's order).
         case 'add-vips':
           out.push({ type: 'add-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
+          if (hasRouting(i.spec)) out.push({ type: 'add-routes', instance: name, routes: [...i.spec.routes], rules: [...i.spec.rules] });
           break;
         case 'remove-vips':
           i.announcer.cancel();
+          if (hasRouting(i.spec)) out.push({ type: 'remove-routes', instance: name, routes: [...i.spec.routes], rules: [...i.spec.rules] });
           out.push({ type: 'remove-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
           break;
         case 'announce':
@@ -603,6 +610,19 @@ export class VrrpNode {
       unclaimed: { ...this.unclaimed },
     };
   }
+}
+
+/** Whether an instance has virtual routes or rules. */
+function hasRouting(spec: InstanceSpec): boolean {
+  return spec.routes.length > 0 || spec.rules.length > 0;
+}
+
+/** The entries of `before` not in `after` and of `after` not in `before` (compared as data). */
+function listDiff<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
+  const keyOf = (x: T): string => JSON.stringify(x);
+  const had = new Set(before.map(keyOf));
+  const has = new Set(after.map(keyOf));
+  return [before.filter((x) => !has.has(keyOf(x))), after.filter((x) => !had.has(keyOf(x)))];
 }
 
 function event(e: NodeEvent): NodeAction {

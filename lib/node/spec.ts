@@ -7,12 +7,17 @@ import type { NotifyCommands } from '../config/types';
 import type { RouterConfig } from '../fsm/types';
 import type { ChecksumForm } from '../packet/checksum';
 import type { InstanceExpectations } from '../packet/receive';
+import type { RouteSpec, RuleSpec, VipOptions } from '../platform/types';
 import type { AnnounceConfig } from './announce';
 
-/** One virtual address as the platform adds it: device and "address/len". */
+export type { RouteSpec, RuleSpec, VipOptions };
+
+/** One virtual address as the platform adds it: device and "address/len", with its line's options. */
 export interface VipSpec {
   dev: string;
   cidr: string;
+  /** label, scope, brd, peer, flags, preferred_lft (keepalived.conf(5) virtual_ipaddress); absent: none. */
+  options?: VipOptions;
 }
 
 /** A tracked object of one instance with its weight (0: FAULT while failing) and `reverse`. */
@@ -40,6 +45,12 @@ export interface InstanceSpec {
   expectations: InstanceExpectations;
   /** Every address the platform adds as MASTER (virtual_ipaddress and _excluded). */
   vips: VipSpec[];
+  /**
+   * `virtual_routes` and `virtual_rules` that can be installed: added after the VIPs on becoming MASTER (routes,
+   * then rules), removed before them on leaving MASTER and at stop (rules, then routes), as keepalived does.
+   */
+  routes: RouteSpec[];
+  rules: RuleSpec[];
   /** Device and MAC (undefined: the interface's own) of the gratuitous ARPs / NAs. */
   announceDev: string;
   announceMac?: string;

@@ -7,7 +7,7 @@ import type { Action, RouterState, TransitionReason } from '../fsm/types';
 import type { Family } from '../packet/constants';
 import type { ReceiveWarning } from '../packet/receive';
 import type { InstanceCounters, InstanceDropReason } from './counters';
-import type { VipSpec } from './spec';
+import type { RouteSpec, RuleSpec, VipSpec } from './spec';
 
 /** A state change of one instance. `priority` is the effective priority after it. */
 export interface StateChangeEvent {
@@ -70,6 +70,10 @@ export type NodeAction =
   /** Add the VIPs (before any announcement that follows). */
   | { type: 'add-vips'; instance: string; vips: VipSpec[] }
   | { type: 'remove-vips'; instance: string; vips: VipSpec[] }
+  /** Install `virtual_routes`, then `virtual_rules` (after the VIPs they may name as src). */
+  | { type: 'add-routes'; instance: string; routes: RouteSpec[]; rules: RuleSpec[] }
+  /** Delete the rules, then the routes (before the VIPs go). */
+  | { type: 'remove-routes'; instance: string; routes: RouteSpec[]; rules: RuleSpec[] }
   /** One gratuitous ARP per IPv4 and one unsolicited NA per IPv6 address, on `dev` from `mac` (or its own). */
   | { type: 'announce'; instance: string; dev: string; addresses: string[]; mac?: string }
   /** Run `vrrp_script` `script`; report the outcome with `node.scriptResult`. */

@@ -8,7 +8,7 @@ import { buildGratuitousArp } from '../packet/arp';
 import { buildUnsolicitedNa } from '../packet/ndisc';
 import { ForkedSender } from '../transport/forked-sender';
 import { Rtnetlink } from './netlink';
-import { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResult } from './types';
+import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipOptions, VmacResult } from './types';
 import { createVmac, removeVmac, restoreLeftSysctls } from './vmac';
 
 /** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
@@ -62,18 +62,38 @@ export class LinuxPlatform implements Platform {
   }
 
   /**
-   * RTM_NEWADDR of CIDR on IF (IPv6 with IFA_F_NODAD: a VIP must be usable at once, as keepalived does).
-   * False when it was there (EEXIST). @throws Error naming interface and address otherwise.
+   * RTM_NEWADDR of CIDR on IF with `options` (IPv6 with IFA_F_NODAD: a VIP must be usable at once, as
+   * keepalived does). False when it was there (EEXIST). @throws Error naming interface and address otherwise.
    */
-  addVip(ifname: string, cidr: string): Promise<boolean> {
+  addVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean> {
     const { address, prefixLength, family } = splitCidr(cidr);
-    return this.netlink.addAddress(ifname, family, address, prefixLength);
+    return this.netlink.addAddress(ifname, family, address, prefixLength, options);
   }
 
   /** RTM_DELADDR of CIDR on IF; false when it was not there (EADDRNOTAVAIL). */
-  removeVip(ifname: string, cidr: string): Promise<boolean> {
+  removeVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean> {
     const { address, prefixLength, family } = splitCidr(cidr);
-    return this.netlink.removeAddress(ifname, family, address, prefixLength);
+    return this.netlink.removeAddress(ifname, family, address, prefixLength, options);
+  }
+
+  /** RTM_NEWROUTE; false when the route was there (EEXIST). */
+  addRoute(route: RouteSpec): Promise<boolean> {
+    return this.netlink.addRoute(route);
+  }
+
+  /** RTM_DELROUTE of the exact route; false when there was none (ESRCH). */
+  removeRoute(route: RouteSpec): Promise<boolean> {
+    return this.netlink.removeRoute(route);
+  }
+
+  /** RTM_NEWRULE; false when the rule was there (EEXIST). */
+  addRule(rule: RuleSpec): Promise<boolean> {
+    return this.netlink.addRule(rule);
+  }
+
+  /** RTM_DELRULE of the exact rule; false when there was none (ENOENT). */
+  removeRule(rule: RuleSpec): Promise<boolean> {
+    return this.netlink.removeRule(rule);
   }
 
   /** The IPv4 and IPv6 addresses of `ifname` from the cache. @throws Error when there is no such interface. */

@@ -3,7 +3,8 @@
  * made through `setLink` / `replaceLink` / `addVip` reach `watchLinks` listeners as Linux's would.
  */
 import { formatAddress, parseAddress } from '../packet/address';
-import { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResult } from './types';
+import { routeText, ruleText } from './route-text';
+import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipOptions, VmacResult } from './types';
 
 /** One `announce` call as recorded by MemoryPlatform. */
 export interface Announcement {
@@ -101,9 +102,16 @@ export class MemoryPlatform implements Platform {
     }
   }
 
-  async addVip(ifname: string, cidr: string): Promise<boolean> {
+  /** The options each VIP was added with, by "ifname address". */
+  readonly vipOptions = new Map<string, VipOptions>();
+  /** Installed routes and rules, by their ip-route / ip-rule text (route-text.ts), in the order added. */
+  readonly routes = new Map<string, RouteSpec>();
+  readonly rules = new Map<string, RuleSpec>();
+
+  async addVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean> {
     this.take();
     const a = normalize(cidr);
+    if (options && Object.keys(options).length > 0) this.vipOptions.set(`${ifname} ${a.address}`, { ...options });
     const list = this.addresses.get(ifname) ?? [];
     this.addresses.set(ifname, list);
     this.ensureLink(ifname);
@@ -120,8 +128,37 @@ export class MemoryPlatform implements Platform {
     const i = list.findIndex((x) => x.address === a.address && x.prefixLength === a.prefixLength);
     if (i < 0) return false;
     list.splice(i, 1);
+    this.vipOptions.delete(`${ifname} ${a.address}`);
     this.changed();
     return true;
+  }
+
+  /** Adds `route` under its text; false when that text is there (EEXIST). A `dev` must exist. */
+  async addRoute(route: RouteSpec): Promise<boolean> {
+    this.take();
+    if (route.dev !== undefined && !this.state.has(route.dev)) throw new Error(`rtnetlink: cannot add route ${routeText(route)}: ENODEV`);
+    const k = routeText(route);
+    if (this.routes.has(k)) return false;
+    this.routes.set(k, { ...route });
+    return true;
+  }
+
+  async removeRoute(route: RouteSpec): Promise<boolean> {
+    this.take();
+    return this.routes.delete(routeText(route));
+  }
+
+  async addRule(rule: RuleSpec): Promise<boolean> {
+    this.take();
+    const k = ruleText(rule);
+    if (this.rules.has(k)) return false;
+    this.rules.set(k, { ...rule });
+    return true;
+  }
+
+  async removeRule(rule: RuleSpec): Promise<boolean> {
+    this.take();
+    return this.rules.delete(ruleText(rule));
   }
 
   async listAddresses(ifname: string): Promise<InterfaceAddress[]> {

@@ -13,7 +13,9 @@ import { AttrStream, createNetlink, createRtNetlink, FlagsNew, ifla, NetlinkMess
 import { formatAddress, parseAddress } from '../packet/address';
 import type { Family } from '../packet/constants';
 import { CachedAddress, CachedLink, LinkCache, LinkEvent, LinkFacts, scopeName } from './link-cache';
-import type { LinkInfo } from './types';
+import { addressMessage, routeMessage, ruleMessage } from './route-messages';
+import { routeText, ruleText } from './route-text';
+import type { LinkInfo, RouteSpec, RuleSpec, VipOptions } from './types';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -389,31 +391,64 @@ export class Rtnetlink {
   }
 
   /**
-   * RTM_NEWADDR (NLM_F_CREATE | NLM_F_EXCL) of `address/prefixLength` on `ifname`, IPv6 with IFA_F_NODAD;
-   * resolves true when added (at the kernel's ACK; cache readers wait for its notification), false on EEXIST.
-   * @throws Error naming the interface and address otherwise.
+   * RTM_NEWADDR (NLM_F_CREATE | NLM_F_EXCL) of `address/prefixLength` on `ifname` with `opts` (route-messages.ts:
+   * IPv6 with IFA_F_NODAD, label, scope, broadcast, peer, flags); resolves true when added (at the kernel's ACK;
+   * cache readers wait for its notification), false on EEXIST. @throws Error naming the interface and address otherwise.
    */
-  async addAddress(ifname: string, family: Family, address: string, prefixLength: number): Promise<boolean> {
+  async addAddress(ifname: string, family: Family, address: string, prefixLength: number, opts: VipOptions = {}): Promise<boolean> {
     const link = await this.linkNow(ifname);
-    const bytes = parseAddress(address, family);
-    const text = formatAddress(bytes, 0, family);
-    const data: rt.Address = { family: family === 4 ? AF_INET : AF_INET6, prefixlen: prefixLength, index: link.ifindex, flags: family === 6 ? { nodad: true } : {} };
-    const attrs: rt.AddressAttrs = family === 4 ? { local: bytes, address: bytes } : { address: bytes, flags: { nodad: true } };
+    const text = formatAddress(parseAddress(address, family), 0, family);
+    const { data, attrs } = addressMessage(link.ifindex, family, address, prefixLength, opts);
     if (!(await this.change(`add ${address}/${prefixLength} to ${ifname}`, 'EEXIST', (s) => s.newAddress(data, attrs, { ...this.opts, flags: FlagsNew.CREATE | FlagsNew.EXCL })))) return false;
-    this.afterAck(() => this.cache.hasAddress(link.ifindex, family, text, prefixLength) || this.cache.get(link.ifindex) === undefined);
+    const len = data.prefixlen ?? prefixLength;
+    this.afterAck(() => this.cache.hasAddress(link.ifindex, family, text, len) || this.cache.get(link.ifindex) === undefined);
     return true;
   }
 
-  /** RTM_DELADDR; resolves true when removed, false on EADDRNOTAVAIL. @throws Error otherwise. */
-  async removeAddress(ifname: string, family: Family, address: string, prefixLength: number): Promise<boolean> {
+  /** RTM_DELADDR (`opts.peer` / `label` narrow the match); resolves true when removed, false on EADDRNOTAVAIL. @throws Error otherwise. */
+  async removeAddress(ifname: string, family: Family, address: string, prefixLength: number, opts: VipOptions = {}): Promise<boolean> {
     const link = await this.link(ifname);
-    const bytes = parseAddress(address, family);
-    const text = formatAddress(bytes, 0, family);
-    const data: rt.Address = { family: family === 4 ? AF_INET : AF_INET6, prefixlen: prefixLength, index: link.ifindex };
-    const attrs: rt.AddressAttrs = family === 4 ? { local: bytes, address: bytes } : { address: bytes };
+    const text = formatAddress(parseAddress(address, family), 0, family);
+    const { data, attrs } = addressMessage(link.ifindex, family, address, prefixLength, opts, true);
     if (!(await this.change(`remove ${address}/${prefixLength} from ${ifname}`, 'EADDRNOTAVAIL', (s) => s.delAddress(data, attrs, this.opts)))) return false;
-    await this.awaitCache(() => !this.cache.hasAddress(link.ifindex, family, text, prefixLength));
+    const len = data.prefixlen ?? prefixLength;
+    await this.awaitCache(() => !this.cache.hasAddress(link.ifindex, family, text, len));
     return true;
+  }
+
+  /**
+   * RTM_NEWROUTE (NLM_F_CREATE, NLM_F_APPEND with `append`: ip route's prepend / append) of `route`; false on
+   * EEXIST. @throws Error naming the route (an unknown `dev` included).
+   */
+  async addRoute(route: RouteSpec): Promise<boolean> {
+    const { data, attrs } = routeMessage(route, await this.ifindexes(route.dev), false);
+    return this.change(`add route ${routeText(route)}`, 'EEXIST', (s) => s.newRoute(data, attrs, { ...this.opts, flags: FlagsNew.CREATE | (route.append ? FlagsNew.APPEND : 0) }));
+  }
+
+  /** RTM_DELROUTE of the route matching `route` exactly; false on ESRCH (none) or an unknown `dev`. */
+  async removeRoute(route: RouteSpec): Promise<boolean> {
+    await this.ready();
+    if (route.dev !== undefined && !this.cache.byName(route.dev)) return false;
+    const { data, attrs } = routeMessage(route, await this.ifindexes(route.dev), true);
+    return this.change(`remove route ${routeText(route)}`, 'ESRCH', (s) => s.delRoute(data, attrs, this.opts));
+  }
+
+  /** RTM_NEWRULE (NLM_F_CREATE | NLM_F_EXCL) of `rule`; false on EEXIST. @throws Error naming the rule. */
+  async addRule(rule: RuleSpec): Promise<boolean> {
+    const { data, attrs } = ruleMessage(rule);
+    return this.change(`add rule ${ruleText(rule)}`, 'EEXIST', (s) => s.newRule(data, attrs, { ...this.opts, flags: FlagsNew.CREATE | FlagsNew.EXCL }));
+  }
+
+  /** RTM_DELRULE of the rule matching `rule` exactly; false on ENOENT (none). */
+  async removeRule(rule: RuleSpec): Promise<boolean> {
+    const { data, attrs } = ruleMessage(rule);
+    return this.change(`remove rule ${ruleText(rule)}`, 'ENOENT', (s) => s.delRule(data, attrs, this.opts));
+  }
+
+  /** An ifindex resolver for `dev` (looked up once); @throws Error when there is no such interface. */
+  private async ifindexes(dev: string | undefined): Promise<(name: string) => number> {
+    const index = dev === undefined ? 0 : (await this.linkNow(dev)).ifindex;
+    return () => index;
   }
 
   /**

@@ -33,6 +33,101 @@ export interface LinkInfo {
   addresses: InterfaceAddress[];
 }
 
+/**
+ * Per-address options of a VIP beyond "address/len" (keepalived.conf(5) virtual_ipaddress, `ip address add`):
+ * IFA_LABEL, ifa_scope, IFA_BROADCAST, the peer (IFA_ADDRESS with IFA_LOCAL the address), IFA_FLAGS and
+ * the preferred lifetime (IFA_CACHEINFO). Absent fields: the kernel's defaults.
+ */
+export interface VipOptions {
+  label?: string;
+  /** rtnetlink scope number: 0 global (universe), 200 site, 253 link, 254 host, 255 nowhere. */
+  scope?: number;
+  /** Broadcast address (IPv4). */
+  broadcast?: string;
+  /** Peer address of a point-to-point address; the prefix length is the peer's. */
+  peer?: string;
+  /** IFA_F_* flags asked for (IPv6 VIPs always get nodad). */
+  home?: boolean;
+  nodad?: boolean;
+  mngtmpaddr?: boolean;
+  noprefixroute?: boolean;
+  autojoin?: boolean;
+  /** Preferred lifetime in seconds (0 = deprecated); undefined = forever. */
+  preferredLftS?: number;
+}
+
+/** The ip-route(8) metrics (RTA_METRICS) a RouteSpec may carry. */
+export const ROUTE_METRIC_NAMES = ['mtu', 'advmss', 'hoplimit', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'reordering', 'ssthresh'] as const;
+
+/** rtnetlink route types (RTN_*), by ip-route(8) name. */
+export type RouteType = 'unicast' | 'local' | 'broadcast' | 'anycast' | 'multicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw' | 'nat';
+
+/**
+ * One route as `virtual_routes` asks for it (ip-route(8) terms, numbers resolved): RTM_NEWROUTE /
+ * RTM_DELROUTE. Deleting sends the same attributes, so only an exact match (protocol included) goes.
+ */
+export interface RouteSpec {
+  family: Family;
+  type: RouteType;
+  /** Destination "address/len" ("0.0.0.0/0", "::/0" for default). */
+  dst: string;
+  /** Preferred source address (RTA_PREFSRC). */
+  src?: string;
+  /** Gateway (RTA_GATEWAY), same family. */
+  via?: string;
+  /** Output device name (RTA_OIF). */
+  dev?: string;
+  /** rtm_scope; undefined = the kernel's choice for the type (iproute2's: link without gateway, else global). */
+  scope?: number;
+  /** Routing table id (RTA_TABLE), default 254 (main). */
+  table: number;
+  /** RTA_PRIORITY (ip route's metric / preference). */
+  metric?: number;
+  /** rtm_protocol: 18 (keepalived) unless the config names another. */
+  protocol: number;
+  /** rtm_tos. */
+  tos?: number;
+  /** RTNH_F_ONLINK. */
+  onlink: boolean;
+  /** NLM_F_APPEND instead of prepending (keepalived's `append`). */
+  append: boolean;
+  /** RTA_METRICS values by ip-route(8) name (mtu, advmss, hoplimit, window, cwnd, ...). */
+  metrics: Record<string, number>;
+}
+
+/** rtnetlink rule actions (FR_ACT_*). */
+export type RuleAction = 'table' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
+
+/** One rule as `virtual_rules` asks for it (ip-rule(8) terms, resolved): RTM_NEWRULE / RTM_DELRULE. */
+export interface RuleSpec {
+  family: Family;
+  action: RuleAction;
+  /** Source and destination selectors "address/len". */
+  from?: string;
+  to?: string;
+  /** Table of action 'table' (FRA_TABLE), default 254 (main). */
+  table?: number;
+  /** FRA_PRIORITY. */
+  preference?: number;
+  iif?: string;
+  oif?: string;
+  fwmark?: number;
+  fwmask?: number;
+  tos?: number;
+  /** FRA_GOTO target preference (action 'goto'). */
+  goto?: number;
+  /** FIB_RULE_INVERT (`not`). */
+  invert: boolean;
+  l3mdev: boolean;
+  suppressPrefixLength?: number;
+  /** FRA_PROTOCOL: 18 (keepalived) unless the config names another. */
+  protocol: number;
+  ipProto?: number;
+  sport?: [number, number];
+  dport?: [number, number];
+  uidRange?: [number, number];
+}
+
 /** Stops a `watchLinks` subscription. */
 export type Unsubscribe = () => void;
 
@@ -52,11 +147,26 @@ export interface Platform {
   watchLinks(listener: (links: LinkInfo[]) => void): Promise<Unsubscribe>;
   /**
    * Adds `cidr` ("192.0.2.100/24", "2001:db8::100/64"; no prefix means /32 or /128) to `ifname`.
-   * Resolves true when added, false when it was already there. @throws Error when the OS refuses.
+   * with `options` (label, scope, ...). Resolves true when added, false when it was already there.
+   * @throws Error when the OS refuses.
    */
-  addVip(ifname: string, cidr: string): Promise<boolean>;
-  /** Removes `cidr`; resolves true when removed, false when it was not there. @throws Error when the OS refuses. */
-  removeVip(ifname: string, cidr: string): Promise<boolean>;
+  addVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean>;
+  /**
+   * Removes `cidr` (`options.peer` and `label` take part in finding it); resolves true when removed, false when it
+   * was not there. @throws Error when the OS refuses.
+   */
+  removeVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean>;
+  /**
+   * Installs `route` (keepalived.conf(5) virtual_routes); true when added, false when it was there (EEXIST).
+   * Optional: a platform without it cannot run instances with virtual_routes. @throws Error when refused.
+   */
+  addRoute?(route: RouteSpec): Promise<boolean>;
+  /** Deletes the route matching `route` exactly; false when there was none (ESRCH). @throws Error when refused. */
+  removeRoute?(route: RouteSpec): Promise<boolean>;
+  /** Installs `rule` (virtual_rules); false when it was there (EEXIST). @throws Error when refused. */
+  addRule?(rule: RuleSpec): Promise<boolean>;
+  /** Deletes the rule matching `rule` exactly; false when there was none (ENOENT). @throws Error when refused. */
+  removeRule?(rule: RuleSpec): Promise<boolean>;
   /** Every address on `ifname`, in the OS's order. @throws Error when the interface does not exist. */
   listAddresses(ifname: string): Promise<InterfaceAddress[]>;
   /**

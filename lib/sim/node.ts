@@ -3,6 +3,7 @@
  * for what the daemon does with sockets, rtnetlink and processes: VIPs in a set, announcements and notify
  * runs in lists, scripts answered from outcomes the test sets, links the test sets up or down.
  */
+import { routeText, ruleText } from '../platform/route-text';
 import EventEmitter from 'eventemitter3';
 import { parseConfigText } from '../config/parse';
 import type { KeepalivedConfig } from '../config/types';
@@ -56,6 +57,7 @@ export function routerSpec(config: RouterConfig, port: string): InstanceSpec {
       ...(config.auth ? { authData: config.auth.data } : {}), owner: config.priority === 255,
     },
     vips: config.virtualAddresses.map((a) => ({ dev: 'eth0', cidr: `${a}/${config.family === 4 ? 32 : 128}` })),
+    routes: [], rules: [],
     announceDev: 'eth0', announce: { ...DEFAULT_ANNOUNCE, delayMs: 0, repeat: 1 }, trackInterfaces: [], trackScripts: [], trackFiles: [], notify: {}, port,
   };
 }
@@ -146,6 +148,9 @@ export class SimHost extends EventEmitter<NodeEvents> {
 
   /** The VIPs this host holds now ("address/len"). */
   readonly vips = new Set<string>();
+  /** The virtual routes and rules this host has installed now, as ip-route / ip-rule text (route-text.ts). */
+  readonly routes = new Set<string>();
+  readonly rules = new Set<string>();
 
   /** Carries out the node's actions. */
   perform(actions: readonly NodeAction[]): void {
@@ -161,6 +166,13 @@ export class SimHost extends EventEmitter<NodeEvents> {
           const on = a.type === 'add-vips';
           for (const v of a.vips) if (on) this.vips.add(v.cidr); else this.vips.delete(v.cidr);
           this.lan.vipsChanged(this, a.instance, a.vips.map((v) => v.cidr), on);
+          break;
+        }
+        case 'add-routes':
+        case 'remove-routes': {
+          const on = a.type === 'add-routes';
+          for (const r of a.routes) if (on) this.routes.add(routeText(r)); else this.routes.delete(routeText(r));
+          for (const r of a.rules) if (on) this.rules.add(ruleText(r)); else this.rules.delete(ruleText(r));
           break;
         }
         case 'announce':

@@ -10,6 +10,9 @@ import { ConfigError } from '../../lib/errors';
 import { expectConfigError } from '../helpers/config-error';
 
 const F = 'k.conf';
+import { routingOf, vipSpecsOf } from '../../lib/node/from-config';
+import { routeText, ruleText } from '../../lib/platform/route-text';
+
 const parse = (text: string): ParseResult => parseConfigText(text, F);
 const messages = (r: { warnings: { message: string }[] }): string[] => r.warnings.map((w) => w.message);
 /** A vrrp_instance VI_1 on eth0, VRID 51, one VIP, `body` from line 5. */
@@ -152,15 +155,51 @@ describe('virtual_routes and virtual_rules', () => {
       { line: 12, family: 6, to: '2001:db8::/64', dev: 'eth0', metric: '5', options: { mtu: '1400' }, flags: ['append'], nexthops: [], noTrack: false },
     ]);
     expect(i.virtualRules.map(({ at, ...rest }) => ({ line: at.line, ...rest }))).toEqual([
-      { line: 15, family: 4, from: '192.168.2.0/24', table: '1', options: {}, flags: [], noTrack: false },
-      { line: 16, family: 4, to: '192.168.2.0/24', table: '1', options: {}, flags: [], noTrack: true },
+      { line: 15, family: 4, from: '192.168.2.0/24', table: '1', preference: '16384', options: {}, flags: [], noTrack: false },
+      { line: 16, family: 4, to: '192.168.2.0/24', table: '1', preference: '16383', options: {}, flags: [], noTrack: true },
       { line: 17, family: 4, from: '192.168.28.0/24', to: '192.168.29.0/26', table: 'small', preference: '39', flags: [], noTrack: false,
         options: { iif: 'p33p1', oif: 'wlan0', tos: '22', fwmark: '24/12', realms: '30/20', goto: '40' } },
     ]);
     expect(messages(r)).toEqual([
-      'k.conf:5:3: virtual_routes is read but vrrpd does not add or remove routes with the VIPs yet; it has no effect',
-      'k.conf:14:3: virtual_rules is read but vrrpd does not add or remove rules with the VIPs yet; it has no effect',
+      "k.conf:8:5: virtual_routes: this route is not installed: the alternative gateway 'or' is not supported",
+      'k.conf:11:5: virtual_routes: this route is not installed: multipath routes (nexthop) are not supported',
+      'k.conf:5:3: virtual_routes: vrrpd does not track its routes (one deleted by someone else stays deleted until the next MASTER transition, as with no_track)',
+      "k.conf:17:5: virtual_rules: this rule is not installed: table 'small' is not a number, main, local or default (give its number from /etc/iproute2/rt_tables); realms is not supported",
+      'k.conf:14:3: virtual_rules: vrrpd does not track its rules (one deleted by someone else stays deleted until the next MASTER transition, as with no_track)',
+      'k.conf:15:5: virtual_rules: this rule has no preference; it gets 16384, as keepalived assigns it (16384 down in configuration order), which is probably not what you want: add `preference N`',
+      'k.conf:16:5: virtual_rules: this rule has no preference; it gets 16383, as keepalived assigns it (16384 down in configuration order), which is probably not what you want: add `preference N`',
     ]);
+    // What is installed: protocol 18 (keepalived), tables and metrics resolved; 'or', nexthop and table 'small' left out.
+    const { routes, rules } = routingOf(i);
+    expect(routes.map(routeText)).toEqual([
+      '192.168.109.0/24 src 192.168.100.1 via 192.168.200.254 dev eth1 proto 18',
+      '192.168.111.0/24 dev eth2 proto 18',
+      'blackhole 192.168.114.0/24 proto 18',
+      '0.0.0.0/0 via 192.168.0.1 table 100 proto 18',
+      '2001:db8::/64 dev eth0 metric 5 proto 18 mtu 1400',
+    ]);
+    expect(routes[4].append).toBe(true);
+    expect(rules.map(ruleText)).toEqual(['from 192.168.2.0/24 lookup 1 pref 16384 proto 18', 'from all to 192.168.2.0/24 lookup 1 pref 16383 proto 18']);
+  });
+  it('applies VIP options: label, scope, brd +, peer, flags and preferred_lft; warns about a per-VIP use_vmac', () => {
+    const r = parse(['vrrp_instance VI_1 {', '  interface eth0', '  virtual_router_id 51', '  virtual_ipaddress {',
+      '    192.0.2.10/24 label eth0:1 scope link brd + noprefixroute home', '    192.0.2.11 peer 192.0.2.99 preferred_lft 0 no_track', '    192.0.2.12 use_vmac', '  }', '}', ''].join('\n'));
+    expect(messages(r)).toEqual(["k.conf:7:5: virtual_ipaddress 192.0.2.12: use_vmac on an address (a vmac per VIP is not supported; use the instance's use_vmac); the address is added without it"]);
+    expect(vipSpecsOf(r.config.instances[0])).toEqual([
+      { dev: 'eth0', cidr: '192.0.2.10/24', options: { label: 'eth0:1', scope: 253, broadcast: '192.0.2.255', noprefixroute: true, home: true } },
+      { dev: 'eth0', cidr: '192.0.2.11/32', options: { peer: '192.0.2.99', preferredLftS: 0 } },
+      { dev: 'eth0', cidr: '192.0.2.12/32' },
+    ]);
+  });
+  it('a rule table, fwmark, goto, action and ip_proto are resolved; a bad value leaves the rule out', () => {
+    const r = parse(inst('  virtual_rules {', '    not from 198.51.100.0/24 fwmark 0x10/0xff iif eth0 preference 10 table 100', '    to 203.0.113.0/24 goto 40 preference 11',
+      '    from all ip_proto tcp dport 80-88 prohibit preference 12', '    from all fwmark x table 1 preference 13 no_track', '  }'));
+    expect(routingOf(r.config.instances[0]).rules.map(ruleText)).toEqual([
+      'not from 198.51.100.0/24 fwmark 16/255 iif eth0 lookup 100 pref 10 proto 18',
+      'from all to 203.0.113.0/24 goto 40 pref 11 proto 18',
+      'from all ipproto 6 dport 80-88 prohibit pref 12 proto 18',
+    ]);
+    expect(messages(r)).toContain("k.conf:9:5: virtual_rules: this rule is not installed: fwmark 'x' is not valid");
   });
   it('refuses an unknown option, a bad address and mixed families, each at its word', () => {
     const r = checkConfigText(inst('  virtual_routes {', '    10.0.0.0/8 via 10.0.0.300', '    10.0.0.0/8 wiblle 3', '    10.0.0.0/8 via 2001:db8::1', '  }', '  virtual_rules {', '    from 10.0.0.0/8 lookupp 5', '  }'), F);
