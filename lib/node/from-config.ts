@@ -8,7 +8,7 @@ import { canonicalAddress } from '../packet/address';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { InstanceExpectations } from '../packet/receive';
 import type { AnnounceConfig } from './announce';
-import type { InstanceSpec, NodeSpec, TrackRefSpec } from './spec';
+import type { InstanceSpec, NodeSpec, NotifyScripts, NotifyUsers, RunAs, TrackRefSpec } from './spec';
 import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac-plan';
 
 /** "address/len" of a virtual address (default /32 or /128). */
@@ -77,11 +77,26 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     trackInterfaces,
     trackScripts: refs(inst.trackScripts.filter((r) => scripts.has(r.name)), (n) => ({ weight: scripts.get(n)?.weight ?? 0, reverse: scripts.get(n)?.weightReverse ?? false })),
     trackFiles: refs(inst.trackFiles.filter((r) => files.has(r.name)), (n) => ({ weight: files.get(n)?.weight ?? 1, reverse: files.get(n)?.weightReverse ?? false })),
-    notify: { ...inst.notify },
+    notify: { ...inst.notify, ...(inst.notifyDeleted?.command !== undefined ? { deleted: inst.notifyDeleted.command } : {}) },
   };
+  const users = notifyUsersOf({ ...inst.notifyUsers, ...(inst.notifyDeleted?.user ? { deleted: inst.notifyDeleted.user } : {}) }, spec.notify, config.global.scriptUser);
+  if (Object.keys(users).length > 0) spec.notifyUsers = users;
+  if (inst.notifyDeleted) spec.notifyDeleted = true;
+  const group = config.syncGroups.find((g) => g.instances.includes(inst.name));
+  if (inst.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? config.global.notifyPriorityChanges) spec.notifyPriorityChanges = true;
   if (vmac) spec.announceMac = vmac.mac;
   if (configuredSource(inst) === undefined) spec.trackSource = canonicalAddress(source);
   return spec;
+}
+
+/** Who runs each of `commands`: its own user, else `scriptUser` (keepalived's script_user). */
+export function notifyUsersOf(own: NotifyUsers, commands: NotifyScripts, scriptUser: RunAs | undefined): NotifyUsers {
+  const out: NotifyUsers = {};
+  for (const k of Object.keys(commands) as Array<keyof NotifyScripts>) {
+    const u = own[k] ?? scriptUser;
+    if (commands[k] !== undefined && u) out[k] = u.group !== undefined ? { user: u.user, group: u.group } : { user: u.user };
+  }
+  return out;
 }
 
 /**
@@ -100,6 +115,9 @@ export function nodeSpecOf(config: KeepalivedConfig, sources: ReadonlyMap<string
       };
     }),
     files: config.trackFiles.map((f) => ({ name: f.name, path: f.file, weight: f.weight, reverse: f.weightReverse })),
-    syncGroups: config.syncGroups.map((g) => ({ name: g.name, members: g.instances.filter((m) => sources.has(m)), notify: { ...g.notify } })),
+    syncGroups: config.syncGroups.map((g) => {
+      const users = notifyUsersOf(g.notifyUsers, g.notify, user);
+      return { name: g.name, members: g.instances.filter((m) => sources.has(m)), notify: { ...g.notify }, ...(Object.keys(users).length > 0 ? { notifyUsers: users } : {}) };
+    }),
   };
 }
