@@ -3,7 +3,7 @@
  * act on yet are warned about (notYet), and the non-VRRP ones are warned about with the reason (foreign.ts).
  */
 import type { ConfigNode } from './parser';
-import { arg, block, boolFlag, extraArgs, flag, intArg, msArg, noBlock, secondsOf, textArg, type Warnings } from './context';
+import { arg, block, boolFlag, extraArgs, flag, intArg, loc, msArg, noBlock, secondsOf, textArg, type Warnings } from './context';
 import { addressOf } from './addresses';
 import { GLOBAL_FOREIGN } from './foreign';
 import { failAt } from './lexer';
@@ -177,7 +177,6 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
       const f = fifoOf(s, w);
       const key = s.keyword === 'notify_fifo' ? 'notifyFifo' : 'vrrpNotifyFifo';
       g[key] = { ...g[key], ...f };
-      later('write notify events to a FIFO');
       break;
     }
     case 'notify_fifo_script':
@@ -185,17 +184,14 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
       const key = s.keyword === 'notify_fifo_script' ? 'notifyFifo' : 'vrrpNotifyFifo';
       const fifo = g[key];
       if (!fifo) failAt(s.token, `${s.keyword} needs \`${s.keyword.replace('_script', '')} FIFO\` before it`);
-      fifo.script = scriptCommand(s, w);
-      later('run a FIFO reader script');
+      fifo.script = { ...scriptCommand(s, w), at: loc(s.token) };
       break;
     }
     case 'vrrp_notify_priority_changes':
       g.notifyPriorityChanges = boolFlag(s, w);
-      later('write priority changes to the notify FIFO');
       break;
     case 'fifo_write_vrrp_states_on_reload':
       g.fifoWriteStatesOnReload = flag(s, w);
-      later('write states to the notify FIFO on reload');
       break;
     case 'dynamic_interfaces': {
       noBlock(s);

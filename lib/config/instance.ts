@@ -224,12 +224,11 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'strict_mode': inst.strictMode = boolFlag(s, w); break;
     case 'notify_deleted': {
       noBlock(s);
-      inst.notifyDeleted = s.args[0] ? { command: scriptCommand(s, w).command } : {};
-      later('send DELETED for an instance removed by a reload');
+      inst.notifyDeleted = s.args[0] ? scriptCommand(s, w) : {};
       break;
     }
     case 'notify_master_rx_lower_pri': inst.notifyMasterRxLowerPri = scriptCommand(s, w).command; later('run a script when the master receives a lower priority'); break;
-    case 'notify_priority_changes': inst.notifyPriorityChanges = boolFlag(s, w); later('write priority changes to the notify FIFO'); break;
+    case 'notify_priority_changes': inst.notifyPriorityChanges = boolFlag(s, w); break;
     default: {
       const why = INSTANCE_FOREIGN.get(s.keyword);
       if (why !== undefined) w.add(s.token, `${s.keyword} ${why}`);

@@ -50,8 +50,16 @@ export function scriptsOf(config: KeepalivedConfig): ScriptUse[] {
       if (cmd !== undefined) out.push({ at, what: `${owner} notify${k === 'any' ? '' : `_${k}`}`, command: cmd, user: users[k]?.user ?? defaultUser });
     }
   };
-  for (const i of config.instances) notifies(`vrrp_instance ${i.name}`, i.at, { ...i.notify }, { ...i.notifyUsers });
+  for (const i of config.instances) {
+    notifies(`vrrp_instance ${i.name}`, i.at, { ...i.notify }, { ...i.notifyUsers });
+    const d = i.notifyDeleted;
+    if (d?.command !== undefined) out.push({ at: i.at, what: `vrrp_instance ${i.name} notify_deleted`, command: d.command, user: d.user?.user ?? defaultUser });
+  }
   for (const g of config.syncGroups) notifies(`vrrp_sync_group ${g.name}`, g.at, { ...g.notify }, { ...g.notifyUsers });
+  for (const [kw, f] of [['notify_fifo_script', config.global.notifyFifo], ['vrrp_notify_fifo_script', config.global.vrrpNotifyFifo]] as const) {
+    const sc = f?.script;
+    if (sc?.at) out.push({ at: sc.at, what: kw, command: sc.command, user: sc.user?.user ?? defaultUser });
+  }
   return out;
 }
 

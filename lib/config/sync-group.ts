@@ -61,12 +61,13 @@ export function parseSyncGroup(
           return;
         case 'notify_deleted':
           noBlock(s);
-          group.notifyDeleted = s.args[0] ? { command: scriptCommand(s, w).command } : {};
-          w.notYet(s.token, s.keyword, 'send DELETED for an instance removed by a reload');
+          group.notifyDeleted = s.args[0] ? scriptCommand(s, w) : {};
+          // keepalived.conf(5): DELETED is only applicable to instances (a group is never deleted alone).
+          w.notYet(s.token, `${s.keyword} in a vrrp_sync_group`, 'report DELETED for a group (keepalived sends DELETED for instances only: write notify_deleted in each vrrp_instance)');
           return;
         case 'notify_priority_changes':
+          // The default of the members' notify_priority_changes (an instance's own setting wins).
           group.notifyPriorityChanges = boolFlag(s, w);
-          w.notYet(s.token, s.keyword, 'write priority changes to the notify FIFO');
           return;
         default: {
           const why = SYNC_GROUP_FOREIGN.get(s.keyword);

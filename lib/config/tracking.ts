@@ -120,17 +120,14 @@ const NOTIFY_KEYS = new Map<string, keyof NotifyCommands>([
 ]);
 
 /**
- * Stores a `notify_* CMD [username [groupname]]` command in `out` (and who runs it in `users`, warned:
- * vrrpd does not switch user for notify scripts yet); false when `node` is not a notify keyword.
+ * Stores a `notify_* CMD [username [groupname]]` command in `out` (and who runs it in `users`; without one
+ * the global script_user applies); false when `node` is not a notify keyword.
  */
 export function applyNotify(node: ConfigNode, out: NotifyCommands, users: Partial<Record<keyof NotifyCommands, { user: string; group?: string }>>, w: Warnings): boolean {
   const key = NOTIFY_KEYS.get(node.keyword);
   if (key === undefined) return false;
   const c = scriptCommand(node, w);
   out[key] = c.command;
-  if (c.user) {
-    users[key] = c.user;
-    w.notYet(node.args[1], `the user of ${node.keyword}`, 'run notify scripts as another user');
-  }
+  if (c.user) users[key] = c.user;
   return true;
 }

@@ -59,12 +59,12 @@ export interface GlobalDefs {
   garpExtraIf?: { all: boolean; intervalMs: number };
   /** `vrrp_higher_prio_send_advert` (runtime: not applied yet). */
   higherPrioSendAdvert: boolean;
-  /** `notify_fifo`, `vrrp_notify_fifo` and their `_script` (runtime: not applied yet). */
+  /** `notify_fifo`, `vrrp_notify_fifo` and their `_script` (lib/daemon/notify-fifo.ts; vrrpd has only VRRP events). */
   notifyFifo?: FifoConfig;
   vrrpNotifyFifo?: FifoConfig;
-  /** `vrrp_notify_priority_changes` (runtime: not applied yet). */
+  /** `vrrp_notify_priority_changes`: MASTER_PRIORITY / BACKUP_PRIORITY lines on the notify FIFOs. */
   notifyPriorityChanges: boolean;
-  /** `fifo_write_vrrp_states_on_reload` (runtime: not applied yet). */
+  /** `fifo_write_vrrp_states_on_reload`: every instance's and group's state on the FIFOs after a reload. */
   fifoWriteStatesOnReload: boolean;
   /** `dynamic_interfaces [allow_if_changes]` (runtime: not applied yet). */
   dynamicInterfaces?: { allowIfChanges: boolean };
@@ -85,6 +85,8 @@ export interface GlobalDefs {
 /** A command with the user and group it runs as (`CMD [username [groupname]]`). */
 export interface ScriptCommand {
   command: string;
+  /** Where it is written (set for the FIFO scripts, whose errors name it). */
+  at?: SourceLocation;
   user?: { user: string; group?: string };
 }
 
@@ -269,10 +271,13 @@ export interface VrrpInstance {
   useVmacAddr: boolean;
   /** `track_process` (runtime: not applied yet). */
   trackProcesses: TrackRef[];
-  /** Who runs each notify command (`notify_* CMD [username [groupname]]`); runtime: not applied yet. */
+  /** Who runs each notify command (`notify_* CMD [username [groupname]]`); default the global script_user. */
   notifyUsers: Partial<Record<keyof NotifyCommands, { user: string; group?: string }>>;
-  /** `notify_deleted [CMD]`, `notify_master_rx_lower_pri CMD`, `notify_priority_changes` (runtime: not yet). */
-  notifyDeleted?: { command?: string };
+  /**
+   * `notify_deleted [CMD [user [group]]]`: an instance removed by a reload reports DELETED instead of FAULT
+   * (and runs CMD); `notify_master_rx_lower_pri CMD` (not applied yet); `notify_priority_changes` (FIFO lines).
+   */
+  notifyDeleted?: Partial<ScriptCommand>;
   notifyMasterRxLowerPri?: string;
   notifyPriorityChanges?: boolean;
   /** Options vrrpd reads but does not apply yet (see the warnings): mcast_dst_ip, vrf, use_ipvlan, ... */
@@ -313,7 +318,9 @@ export interface SyncGroupConfig {
   /** `sync_group_tracking_weight`: members keep their own tracker weights (else keepalived zeroes them). */
   trackingWeight: boolean;
   notifyUsers: Partial<Record<keyof NotifyCommands, { user: string; group?: string }>>;
-  notifyDeleted?: { command?: string };
+  /** Read and warned: keepalived reports DELETED for instances only. */
+  notifyDeleted?: Partial<ScriptCommand>;
+  /** Default of the members' `notify_priority_changes`. */
   notifyPriorityChanges?: boolean;
 }
 

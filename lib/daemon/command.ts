@@ -22,8 +22,10 @@ export interface CommandResult {
 }
 
 export interface CommandOptions {
-  /** Kill the process group and report 'timeout' after this many milliseconds. */
+  /** Kill the process group and report 'timeout' after this many milliseconds (Infinity: never). */
   timeoutMs: number;
+  /** On abort the process group gets SIGTERM (a long-running reader such as notify_fifo_script). */
+  signal?: AbortSignal;
   /** Run as this user (name or uid) and group (name or gid); default: the daemon's own. */
   user?: string;
   group?: string;
@@ -174,22 +176,28 @@ export function runCommand(commandLine: string | string[], opts: CommandOptions)
       ...(uid !== null ? { uid } : {}),
       ...(gid !== null ? { gid } : {}),
     });
-    const killGroup = (): void => {
+    const killGroup = (signal: NodeJS.Signals = 'SIGKILL'): void => {
       if (child.pid === undefined) return;
       try {
-        process.kill(-child.pid, 'SIGKILL');
+        process.kill(-child.pid, signal);
       } catch {
         /* already gone */
       }
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, opts.timeoutMs);
+    const timer = Number.isFinite(opts.timeoutMs)
+      ? setTimeout(() => {
+        timedOut = true;
+        killGroup();
+      }, opts.timeoutMs)
+      : null;
+    const onAbort = (): void => killGroup('SIGTERM');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
     const finish = (r: CommandResult): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       resolve(r);
     };
     child.on('error', (e: NodeJS.ErrnoException) => finish({ outcome: 'failure', code: null, signal: null, spawnError: e.code ?? e.message, durationMs: elapsed() }));

@@ -11,6 +11,7 @@ import type { ScriptOutcome } from '../track';
 import type { VrrpTransport } from '../transport/types';
 import type { CommandOptions, CommandResult } from './command';
 import { Notifier } from './notify';
+import { fifoLine } from './notify-fifo';
 
 /** One line per event; 'info' for state changes, 'warn' for failures, 'debug' for detail. */
 export type LogFn = (level: 'info' | 'warn' | 'debug', message: string) => void;
@@ -29,6 +30,8 @@ export interface ExecutorHost {
   scriptDone(script: string, outcome: ScriptOutcome): void;
   /** A node event, for the daemon's listeners. */
   event(e: Extract<NodeAction, { type: 'event' }>['event']): void;
+  /** A notify event as keepalived writes it to its notify FIFOs (notify-fifo.ts), when any is open. */
+  fifo?(line: string): void;
 }
 
 /** A platform method that is optional, or an Error saying the platform cannot do `what`. */
@@ -42,9 +45,16 @@ export class Executor {
   /** Failed actions by kind ('transmit', 'add-vips', 'remove-vips', 'add-route', 'add-rule', 'remove-rule', 'remove-route', 'announce'), per instance. */
   readonly ioErrors = new Map<string, Record<string, number>>();
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly notifiers = new Map<string, { commands: string; notifier: Notifier }>();
+  private readonly notifier: Notifier;
 
-  constructor(private readonly host: ExecutorHost) {}
+  constructor(private readonly host: ExecutorHost) {
+    this.notifier = new Notifier(host.log, host.runCommand);
+  }
+
+  /** Resolves once every notify script queued so far has ended. */
+  notified(): Promise<void> {
+    return this.notifier.settled();
+  }
 
   /** Performs `actions` in order (asynchronous ones are queued per instance). */
   run(actions: readonly NodeAction[]): void {
@@ -109,14 +119,13 @@ export class Executor {
           host.scriptDone(a.script, r.outcome);
         });
         return;
-      case 'notify': {
-        const key = `${a.kind} ${a.name}`;
-        const commands = JSON.stringify(a.commands);
-        let n = this.notifiers.get(key);
-        if (!n || n.commands !== commands) this.notifiers.set(key, (n = { commands, notifier: new Notifier(a.kind, a.name, a.commands, host.log, host.runCommand) }));
-        void n.notifier.changed(a.state, a.priority);
+      case 'notify':
+        void this.notifier.changed(a);
+        host.fifo?.(fifoLine(a.kind, a.name, a.state, a.priority));
         return;
-      }
+      case 'notify-priority':
+        host.fifo?.(fifoLine('INSTANCE', a.instance, a.state, a.priority));
+        return;
       case 'event':
         host.event(a.event);
         return;

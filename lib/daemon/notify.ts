@@ -1,46 +1,73 @@
 /**
- * keepalived's notify scripts: on a state change run `notify_master|backup|fault|stop` (no arguments)
- * and `notify` with `INSTANCE|GROUP NAME STATE PRIORITY`. Runs are queued per instance so scripts see
- * the changes in the order they happened; a failing script is logged, never fatal.
+ * keepalived's notify scripts (keepalived.conf(5), vrrp_sync_group): on a state change run the script of
+ * the new state (`notify_master|backup|fault|stop`, and `notify_deleted` for an instance a reload removed)
+ * with no extra arguments, then `notify` with `INSTANCE|GROUP NAME STATE PRIORITY` appended (priority 0
+ * for a group). Each runs as its user (its own, else script_user). Runs are queued per instance or group
+ * so scripts see the changes in the order they happened; a failing script is logged, never fatal.
  */
-import type { NotifyCommands } from '../config/types';
-import type { RouterState } from '../fsm/types';
+import type { NotifyScripts } from '../node/spec';
+import type { NodeAction, NotifyState } from '../node/types';
 import { CommandOptions, CommandResult, runCommand, splitCommand } from './command';
 import type { LogFn } from './executor';
 
 /** How long a notify script may run, in milliseconds, before its process group is killed. */
 export const NOTIFY_TIMEOUT_MS = 30_000;
 
+/** The notify command of each state. */
+const SPECIFIC: Record<NotifyState, keyof NotifyScripts> = { MASTER: 'master', BACKUP: 'backup', FAULT: 'fault', STOP: 'stop', DELETED: 'deleted' };
+
+type NotifyAction = Extract<NodeAction, { type: 'notify' }>;
+
+/** The notify runner of one daemon. */
 export class Notifier {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly kind: 'INSTANCE' | 'GROUP',
-    private readonly name: string,
-    private readonly commands: NotifyCommands,
     private readonly log: LogFn,
     private readonly run: (argv: string[], opts: CommandOptions) => Promise<CommandResult> = runCommand,
   ) {}
 
-  /** Queues the scripts for entering `state` ('INIT' is reported as keepalived's STOP). */
-  changed(state: RouterState, priority: number): Promise<void> {
-    const word = state === 'INIT' ? 'STOP' : state;
-    const specific = { MASTER: this.commands.master, BACKUP: this.commands.backup, FAULT: this.commands.fault, STOP: this.commands.stop }[word];
-    const runs: string[][] = [];
+  /** The runs for `a`, as argv with who runs them (exported for tests). */
+  static runsOf(a: NotifyAction): Array<{ argv: string[]; key: keyof NotifyScripts }> {
+    const runs: Array<{ argv: string[]; key: keyof NotifyScripts }> = [];
+    const key = SPECIFIC[a.state];
+    const specific = a.commands[key];
+    if (specific !== undefined) runs.push({ argv: splitCommand(specific), key });
+    if (a.commands.any !== undefined) runs.push({ argv: [...splitCommand(a.commands.any), a.kind, a.name, a.state, String(a.priority)], key: 'any' });
+    return runs;
+  }
+
+  /** Queues the scripts of `a` behind the earlier ones of the same instance or group. */
+  changed(a: NotifyAction): Promise<void> {
+    const target = `${a.kind} ${a.name}`;
+    let runs: ReturnType<typeof Notifier.runsOf>;
     try {
-      if (specific) runs.push(splitCommand(specific));
-      if (this.commands.any) runs.push([...splitCommand(this.commands.any), this.kind, this.name, word, String(priority)]);
+      runs = Notifier.runsOf(a);
     } catch (e) {
-      this.log('warn', `${this.kind.toLowerCase()} ${this.name}: notify: ${(e as Error).message}`);
+      this.log('warn', `${a.kind.toLowerCase()} ${a.name}: notify: ${(e as Error).message}`);
+      return this.queues.get(target) ?? Promise.resolve();
     }
-    for (const argv of runs) {
-      this.queue = this.queue.then(async () => {
-        const r = await this.run(argv, { timeoutMs: NOTIFY_TIMEOUT_MS });
+    let q = this.queues.get(target) ?? Promise.resolve();
+    for (const { argv, key } of runs) {
+      const who = a.users?.[key];
+      const opts: CommandOptions = { timeoutMs: NOTIFY_TIMEOUT_MS, ...(who ? { user: who.user, ...(who.group !== undefined ? { group: who.group } : {}) } : {}) };
+      q = q.then(async () => {
+        const r = await this.run(argv, opts);
         if (r.outcome !== 'success') {
-          this.log('warn', `${this.kind.toLowerCase()} ${this.name}: notify ${argv.join(' ')}: ${r.spawnError ?? r.outcome}${r.code !== null ? ` (exit ${r.code})` : ''}`);
+          this.log('warn', `${a.kind.toLowerCase()} ${a.name}: notify ${argv.join(' ')}: ${r.spawnError ?? r.outcome}${r.code !== null ? ` (exit ${r.code})` : ''}`);
         }
       });
     }
-    return this.queue;
+    this.queues.set(target, q);
+    return q;
+  }
+
+  /** Resolves once every queued run has ended. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const pending = [...this.queues.values()];
+      await Promise.all(pending);
+      if ([...this.queues.values()].every((q, i) => q === pending[i])) return;
+    }
   }
 }

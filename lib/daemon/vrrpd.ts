@@ -26,7 +26,11 @@ import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
 import { CommandRunner, Executor, LogFn } from './executor';
 import { createVmac, removeLeftovers, sourcesOf } from './host-setup';
 import { InterfaceWatch, vmacRepairs } from './interface-watch';
+import { NotifyFifo, fifoLine, notifyFifosOf } from './notify-fifo';
 import { acquirePidFile, releasePidFile } from './pidfile';
+
+/** How long stop waits for the notify_stop / notify STOP scripts, in milliseconds. */
+export const STOP_NOTIFY_WAIT_MS = 5000;
 
 /** How often tracked files are read, in milliseconds. */
 export const FILE_POLL_MS = 500;
@@ -95,6 +99,8 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   private stopping: Promise<void> | null = null;
   private readonly watch = new InterfaceWatch();
   private readonly repairing = new Set<string>();
+  private fifos: NotifyFifo[] = [];
+  private readonly run: CommandRunner;
 
   private constructor(private source: Source, parsed: { config: KeepalivedConfig; warnings: ConfigWarning[] }, private readonly opts: VrrpdOptions) {
     super();
@@ -107,6 +113,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     // enable_script_security, read at each run (a reload applies it): scripts and notify commands whose
     // file or directories others can write are refused (command.ts checkScriptSecure).
     const run: CommandRunner = (line, o) => base(line, { ...o, secure: this.config.global.enableScriptSecurity });
+    this.run = run;
     this.exec = new Executor({
       platform: this.platform,
       log: this.log,
@@ -114,6 +121,9 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       transport: (ifname, family) => this.endpoints.get(ifname, family),
       scriptDone: (script, outcome) => this.feed((n, now) => n.scriptResult(script, outcome, now)),
       event: (e) => this.onEvent(e),
+      fifo: (line) => {
+        for (const f of this.fifos) f.write(line);
+      },
     });
     this.endpoints = new Endpoints(opts.openTransport ?? rawTransportFactory, this.clock, this.log, (ifname) => this.links.find((l) => l.ifname === ifname), (ifname, family, rx) =>
       this.feed((n, now) => n.receive(ifname, family, rx.ip?.src ?? null, rx, now)),
@@ -214,6 +224,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       if (this.opts.controlSocket) await claimControlSocket(this.opts.controlSocket);
       for (const file of (await this.platform.recover?.()) ?? []) this.log('info', `put back ${file}, left changed by an unclean stop`);
       await removeLeftovers(this.config.instances, this.platform, this.log);
+      await this.openFifos(this.config);
       for (const inst of this.config.instances) await createVmac(inst, this.platform, this.log);
       this.links = await this.platform.links();
       const node = new VrrpNode(nodeSpecOf(this.config, sourcesOf(this.config, this.links)));
@@ -299,6 +310,11 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     for (const inst of parsed.config.instances) if (!old.has(inst.name) || JSON.stringify(vmacOf(old.get(inst.name) as never)) !== JSON.stringify(vmacOf(inst))) await createVmac(inst, this.platform, this.log);
     this.links = await this.platform.links();
     const spec = nodeSpecOf(parsed.config, sourcesOf(parsed.config, this.links));
+    const fifoConf = (c: KeepalivedConfig): string => JSON.stringify([c.global.notifyFifo, c.global.vrrpNotifyFifo, c.global.scriptUser]);
+    if (fifoConf(parsed.config) !== fifoConf(this.config)) {
+      await this.closeFifos();
+      await this.openFifos(parsed.config);
+    }
     this.exec.run(this.node.apply(spec, this.clock.now()));
     this.arm();
     this.openEndpoints(this.node);
@@ -313,7 +329,40 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     this.source = next;
     this.config = parsed.config;
     this.warnings = parsed.warnings;
+    if (parsed.config.global.fifoWriteStatesOnReload) this.writeStates();
     this.log('info', `reloaded: ${spec.instances.length} instance(s)`);
+  }
+
+  /** Opens the notify FIFOs of `config` (one that cannot be opened is logged and left out). */
+  private async openFifos(config: KeepalivedConfig): Promise<void> {
+    for (const f of notifyFifosOf(config.global, this.log, this.run)) {
+      try {
+        await f.open();
+        this.fifos.push(f);
+      } catch (e) {
+        this.log('warn', `${(e as Error).message}; notify events are not written to it`);
+      }
+    }
+  }
+
+  private async closeFifos(): Promise<void> {
+    const fifos = this.fifos;
+    this.fifos = [];
+    await Promise.all(fifos.map((f) => f.close()));
+  }
+
+  /** `fifo_write_vrrp_states_on_reload`: every instance's and sync group's state, as notify lines. */
+  private writeStates(): void {
+    const s = this.node?.status();
+    if (!s) return;
+    const word = (state: string): string => (state === 'INIT' ? 'STOP' : state);
+    for (const i of s.instances) for (const f of this.fifos) f.write(fifoLine('INSTANCE', i.name, word(i.state), i.priority.effective));
+    for (const g of s.syncGroups) for (const f of this.fifos) f.write(fifoLine('GROUP', g.name, word(g.state), 0));
+  }
+
+  /** The notify FIFOs open now, with their counters (lines written, dropped). */
+  notifyFifos(): Array<{ path: string; written: number; dropped: number }> {
+    return this.fifos.map((f) => ({ path: f.path, written: f.written, dropped: f.dropped }));
   }
 
   /** Status: one object per instance (see InstanceStatus), sync groups, unclaimed drops, transports. */
@@ -353,6 +402,11 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
         this.timer?.cancel();
         if (this.node) this.exec.run(this.node.shutdown(this.clock.now()));
         await this.exec.settled();
+        // notify_stop and notify ... STOP run before the daemon goes (bounded: a hung script cannot hold it).
+        let waited: NodeJS.Timeout | undefined;
+        await Promise.race([this.exec.notified(), new Promise((res) => (waited = setTimeout(res, STOP_NOTIFY_WAIT_MS)))]);
+        clearTimeout(waited);
+        await this.closeFifos();
         // Let the priority-0 adverts leave before the sockets close.
         await new Promise((res) => setTimeout(res, 50));
         this.endpoints.closeAll();

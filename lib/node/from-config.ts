@@ -9,7 +9,7 @@ import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { InstanceExpectations, TtlRange } from '../packet/receive';
 import type { AnnounceConfig } from './announce';
 import { resolveRoute, resolveRule, resolveVipOptions } from '../config/route-spec';
-import type { InstanceSpec, NodeSpec, RouteSpec, RuleSpec, TrackRefSpec, VipSpec } from './spec';
+import type { InstanceSpec, NodeSpec, NotifyScripts, NotifyUsers, RouteSpec, RuleSpec, RunAs, TrackRefSpec, VipSpec } from './spec';
 import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac-plan';
 
 /** "address/len" of a virtual address (default /32 or /128). */
@@ -107,8 +107,13 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     trackInterfaces,
     trackScripts: refs(inst.trackScripts.filter((r) => scripts.has(r.name)), (n) => ({ weight: scripts.get(n)?.weight ?? 0, reverse: scripts.get(n)?.weightReverse ?? false })),
     trackFiles: refs(inst.trackFiles.filter((r) => files.has(r.name)), (n) => ({ weight: files.get(n)?.weight ?? 1, reverse: files.get(n)?.weightReverse ?? false })),
-    notify: { ...inst.notify },
+    notify: { ...inst.notify, ...(inst.notifyDeleted?.command !== undefined ? { deleted: inst.notifyDeleted.command } : {}) },
   };
+  const users = notifyUsersOf({ ...inst.notifyUsers, ...(inst.notifyDeleted?.user ? { deleted: inst.notifyDeleted.user } : {}) }, spec.notify, config.global.scriptUser);
+  if (Object.keys(users).length > 0) spec.notifyUsers = users;
+  if (inst.notifyDeleted) spec.notifyDeleted = true;
+  const group = config.syncGroups.find((g) => g.instances.includes(inst.name));
+  if (inst.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? config.global.notifyPriorityChanges) spec.notifyPriorityChanges = true;
   if (vmac) spec.announceMac = vmac.mac;
   // The found source always; a configured one with track_src_ip (keepalived.conf(5)).
   if (configuredSource(inst) === undefined || inst.trackSrcIp) spec.trackSource = canonicalAddress(source);
@@ -116,6 +121,16 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
   if (inst.checkUnicastSrc) spec.checkUnicastSrc = true;
   if (inst.unicastFaultNoPeer && inst.unicastPeers.length === 0) spec.faultNoPeer = true;
   return spec;
+}
+
+/** Who runs each of `commands`: its own user, else `scriptUser` (keepalived's script_user). */
+export function notifyUsersOf(own: NotifyUsers, commands: NotifyScripts, scriptUser: RunAs | undefined): NotifyUsers {
+  const out: NotifyUsers = {};
+  for (const k of Object.keys(commands) as Array<keyof NotifyScripts>) {
+    const u = own[k] ?? scriptUser;
+    if (commands[k] !== undefined && u) out[k] = u.group !== undefined ? { user: u.user, group: u.group } : { user: u.user };
+  }
+  return out;
 }
 
 /**
@@ -134,6 +149,9 @@ export function nodeSpecOf(config: KeepalivedConfig, sources: ReadonlyMap<string
       };
     }),
     files: config.trackFiles.map((f) => ({ name: f.name, path: f.file, weight: f.weight, reverse: f.weightReverse })),
-    syncGroups: config.syncGroups.map((g) => ({ name: g.name, members: g.instances.filter((m) => sources.has(m)), notify: { ...g.notify } })),
+    syncGroups: config.syncGroups.map((g) => {
+      const users = notifyUsersOf(g.notifyUsers, g.notify, user);
+      return { name: g.name, members: g.instances.filter((m) => sources.has(m)), notify: { ...g.notify }, ...(Object.keys(users).length > 0 ? { notifyUsers: users } : {}) };
+    }),
   };
 }

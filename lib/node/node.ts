@@ -21,7 +21,7 @@ import { diffInstance } from './diff';
 import { checkedWarnings, heardLowerPriority, unknownPeerNote } from './receive-policy';
 import type { InstanceSpec, NodeSpec, VipSpec } from './spec';
 import { InstanceTrackers, LinkState, NodeTrackers } from './trackers';
-import type { InstanceStatus, NodeAction, NodeEvent, NodeStatus, RouterActionObserver, TransitionStatus } from './types';
+import type { InstanceStatus, NodeAction, NodeEvent, NodeStatus, NotifyState, RouterActionObserver, TransitionStatus } from './types';
 
 interface Instance {
   spec: InstanceSpec;
@@ -379,14 +379,22 @@ export class VrrpNode {
     return out;
   }
 
-  /** Shutdown: every MASTER sends priority 0 and releases its VIPs; every instance returns to INIT. */
+  /**
+   * Shutdown: every MASTER sends priority 0 and releases its VIPs; every instance returns to INIT. As
+   * keepalived, every instance then reports STOP (notify_stop, `notify ... STOP`), whatever its state was,
+   * and after them every sync group; the states members pass through on the way are not reported.
+   */
   shutdown(now: number): NodeAction[] {
     const out: NodeAction[] = [];
     this.stopped = true;
     for (const i of this.insts.values()) {
       i.wanted = false;
-      this.perform(i, i.router.shutdown(now), now, out);
+      const acts: NodeAction[] = [];
+      this.perform(i, i.router.shutdown(now), now, acts);
+      out.push(...acts.filter((a) => a.type !== 'notify'));
     }
+    for (const i of this.insts.values()) this.instanceNotify(i, 'STOP', out);
+    for (const g of this.groups) this.groupNotify(g.name, 'STOP', out);
     return out;
   }
 
@@ -411,7 +419,12 @@ export class VrrpNode {
     for (const g of spec.syncGroups) for (const m of g.members) if (!names.has(m)) throw new TypeError(`sync group ${g.name}: no instance ${m}`);
     for (const i of [...this.insts.values()]) {
       if (names.has(i.spec.router.name)) continue;
-      this.perform(i, i.router.shutdown(now), now, out);
+      // keepalived.conf(5) notify_deleted: a removed instance reports FAULT, or DELETED with notify_deleted
+      // (its notify_deleted script then runs), instead of the STOP of its shutdown.
+      const stop: NodeAction[] = [];
+      this.perform(i, i.router.shutdown(now), now, stop);
+      out.push(...stop.filter((a) => !(a.type === 'notify' && a.kind === 'INSTANCE' && a.name === i.spec.router.name)));
+      this.instanceNotify(i, i.spec.notifyDeleted ? 'DELETED' : 'FAULT', out);
       i.announcer.cancel();
       this.remove(i);
       out.push({ type: 'log', level: 'info', message: `reload: instance ${i.spec.router.name} removed` });
@@ -523,10 +536,22 @@ export class VrrpNode {
       if (m) this.translate(m, extra.actions, now, out);
     }
     for (const m of members) this.touch(m);
-    if (g.state !== before) {
-      const commands = this.spec.syncGroups.find((x) => x.name === g.name)?.notify ?? {};
-      out.push({ type: 'notify', kind: 'GROUP', name: g.name, state: g.state, priority: i.router.priority, commands });
-    }
+    if (g.state !== before) this.groupNotify(g.name, notifyState(g.state), out);
+  }
+
+  /** A sync group's notify (priority 0 for a group, as keepalived). */
+  private groupNotify(name: string, state: NotifyState, out: NodeAction[]): void {
+    const spec = this.spec.syncGroups.find((x) => x.name === name);
+    const a: NodeAction = { type: 'notify', kind: 'GROUP', name, state, priority: 0, commands: spec?.notify ?? {} };
+    if (spec?.notifyUsers) a.users = spec.notifyUsers;
+    out.push(a);
+  }
+
+  /** An instance's notify with its effective priority. */
+  private instanceNotify(i: Instance, state: NotifyState, out: NodeAction[]): void {
+    const a: NodeAction = { type: 'notify', kind: 'INSTANCE', name: i.spec.router.name, state, priority: i.router.priority, commands: i.spec.notify };
+    if (i.spec.notifyUsers) a.users = i.spec.notifyUsers;
+    out.push(a);
   }
 
   private translate(i: Instance, actions: readonly Action[], now: number, out: NodeAction[]): void {
@@ -570,10 +595,11 @@ export class VrrpNode {
           if (a.to !== 'MASTER') i.announcer.cancel();
           i.last = { from: a.from, to: a.to, reason: a.reason, atMs: now };
           out.push(event({ kind: 'state-change', data: { instance: name, from: a.from, to: a.to, reason: a.reason, priority: i.router.priority, ...(a.detail ? { detail: a.detail } : {}) } }));
-          out.push({ type: 'notify', kind: 'INSTANCE', name, state: a.to, priority: i.router.priority, commands: i.spec.notify });
+          this.instanceNotify(i, notifyState(a.to), out);
           break;
         case 'priority-change':
           out.push(event({ kind: 'priority-change', data: { instance: name, from: a.from, to: a.to } }));
+          if (i.spec.notifyPriorityChanges) out.push({ type: 'notify-priority', instance: name, state: i.router.state === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY', priority: a.to });
           break;
         case 'drop':
           countDrop(i.counters, a.reason);
@@ -623,6 +649,11 @@ function listDiff<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
   const had = new Set(before.map(keyOf));
   const has = new Set(after.map(keyOf));
   return [before.filter((x) => !has.has(keyOf(x))), after.filter((x) => !had.has(keyOf(x)))];
+}
+
+/** keepalived's notify word for a router or group state: INIT (stopped) is STOP. */
+function notifyState(s: 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT'): NotifyState {
+  return s === 'INIT' ? 'STOP' : s;
 }
 
 function event(e: NodeEvent): NodeAction {

@@ -12,6 +12,18 @@ import type { AnnounceConfig } from './announce';
 
 export type { RouteSpec, RuleSpec, VipOptions };
 
+/** Who runs a script: a user (name or uid) and optionally a group (keepalived `CMD [username [groupname]]`). */
+export interface RunAs {
+  user: string;
+  group?: string;
+}
+
+/** keepalived's notify commands of an instance or sync group, with `notify_deleted CMD` (instances only). */
+export type NotifyScripts = NotifyCommands & { deleted?: string };
+
+/** Who runs each notify command (its own user, else the global script_user); absent: the daemon's user. */
+export type NotifyUsers = Partial<Record<keyof NotifyScripts, RunAs>>;
+
 /** One virtual address as the platform adds it: device and "address/len", with its line's options. */
 export interface VipSpec {
   dev: string;
@@ -77,7 +89,12 @@ export interface InstanceSpec {
   checkUnicastSrc?: boolean;
   /** keepalived `unicast_fault_no_peer` with no `unicast_peer`: the instance stays in FAULT. */
   faultNoPeer?: boolean;
-  notify: NotifyCommands;
+  notify: NotifyScripts;
+  notifyUsers?: NotifyUsers;
+  /** `notify_deleted`: removed by a reload, the instance reports DELETED (else FAULT, as keepalived). */
+  notifyDeleted?: boolean;
+  /** `notify_priority_changes` (else the group's, else global `vrrp_notify_priority_changes`): FIFO lines. */
+  notifyPriorityChanges?: boolean;
   /**
    * Name of the link the instance sends on in a simulation (partitions and loss apply per port); the
    * daemon ignores it.
@@ -114,6 +131,7 @@ export interface SyncGroupSpec {
   name: string;
   members: string[];
   notify: NotifyCommands;
+  notifyUsers?: NotifyUsers;
 }
 
 /** The whole host. */

@@ -2,12 +2,17 @@
  * What the node core asks its shell to do (actions) and tells it (events), and its status snapshot.
  * Pure data: the daemon carries actions out with sockets, rtnetlink and processes; the simulator in memory.
  */
-import type { NotifyCommands } from '../config/types';
 import type { Action, RouterState, TransitionReason } from '../fsm/types';
 import type { Family } from '../packet/constants';
 import type { ReceiveWarning } from '../packet/receive';
 import type { InstanceCounters, InstanceDropReason } from './counters';
-import type { RouteSpec, RuleSpec, VipSpec } from './spec';
+import type { NotifyScripts, NotifyUsers, RouteSpec, RuleSpec, VipSpec } from './spec';
+
+/**
+ * The state word keepalived gives notify scripts and FIFO lines (keepalived.conf(5), vrrp_sync_group
+ * `notify`): an instance leaving for INIT is STOP; DELETED only for an instance a reload removed.
+ */
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
 
 /** A state change of one instance. `priority` is the effective priority after it. */
 export interface StateChangeEvent {
@@ -78,8 +83,13 @@ export type NodeAction =
   | { type: 'announce'; instance: string; dev: string; addresses: string[]; mac?: string }
   /** Run `vrrp_script` `script`; report the outcome with `node.scriptResult`. */
   | { type: 'run-script'; script: string; command: string; timeoutMs: number; user?: string; group?: string }
-  /** keepalived notify scripts for an instance or sync group entering `state`. */
-  | { type: 'notify'; kind: 'INSTANCE' | 'GROUP'; name: string; state: RouterState; priority: number; commands: NotifyCommands }
+  /**
+   * keepalived notify for an instance or sync group entering `state`: the scripts (`users` run them) and a
+   * FIFO line. `priority` is the instance's effective priority, 0 for a group (as keepalived).
+   */
+  | { type: 'notify'; kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number; commands: NotifyScripts; users?: NotifyUsers }
+  /** `notify_priority_changes`: an instance's effective priority changed (FIFO only, no script). */
+  | { type: 'notify-priority'; instance: string; state: 'MASTER_PRIORITY' | 'BACKUP_PRIORITY'; priority: number }
   | { type: 'event'; event: NodeEvent }
   /** An informative line (tracker changes, reload decisions). */
   | { type: 'log'; level: 'info' | 'warn'; message: string };

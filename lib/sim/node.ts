@@ -7,13 +7,13 @@ import { routeText, ruleText } from '../platform/route-text';
 import EventEmitter from 'eventemitter3';
 import { parseConfigText } from '../config/parse';
 import type { KeepalivedConfig } from '../config/types';
-import type { RouterConfig, RouterState } from '../fsm/types';
+import type { RouterConfig } from '../fsm/types';
 import { canonicalAddress } from '../packet/address';
 import { nodeSpecOf, configuredSource } from '../node/from-config';
 import { VrrpNode } from '../node/node';
 import type { InstanceSpec, NodeSpec } from '../node/spec';
 import type { LinkState } from '../node/trackers';
-import type { NodeAction, NodeEvents, NodeStatus, RouterActionObserver } from '../node/types';
+import type { NodeAction, NodeEvents, NodeStatus, NotifyState, RouterActionObserver } from '../node/types';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { ScriptOutcome } from '../track';
 import { DEFAULT_ANNOUNCE } from '../node/announce';
@@ -21,7 +21,7 @@ import { DEFAULT_ANNOUNCE } from '../node/announce';
 /** What a simulated host was asked to do besides sending: one entry per announce or notify action. */
 export type SimRecord =
   | { t: number; kind: 'announce'; instance: string; dev: string; addresses: string[]; mac?: string }
-  | { t: number; kind: 'notify'; target: 'INSTANCE' | 'GROUP'; name: string; state: RouterState; priority: number }
+  | { t: number; kind: 'notify'; target: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number }
   | { t: number; kind: 'script'; script: string; outcome: ScriptOutcome }
   | { t: number; kind: 'log'; level: 'info' | 'warn'; message: string };
 

@@ -230,11 +230,11 @@ describe('sync groups: trackers, weights, notify', () => {
     expect(r.config.instances[0].trackScripts[0].weight).toBe(0);
     expect(messages(r)).toContain('k.conf:16:5: track_script chk of vrrp_instance VI_1 has weight -20, but VI_1 is in vrrp_sync_group G: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it');
   });
-  it('notify CMD [username [groupname]]: the user is not part of the command', () => {
+  it('notify CMD [username [groupname]]: the user is not part of the command, and is applied (no warning)', () => {
     const r = parse(inst('  notify_master "/bin/m x" alice staff', '  notify /bin/any'));
     expect(r.config.instances[0].notify).toEqual({ master: '/bin/m x', any: '/bin/any' });
     expect(r.config.instances[0].notifyUsers).toEqual({ master: { user: 'alice', group: 'staff' } });
-    expect(messages(r)).toEqual(['k.conf:5:28: the user of notify_master is read but vrrpd does not run notify scripts as another user yet; it has no effect']);
+    expect(messages(r)).toEqual([]);
   });
 });
 
