@@ -122,7 +122,8 @@ const root = process.getuid?.() === 0;
   chmodSync(dir, 0o777);
   const out = path.join(dir, 'uid');
   const script = path.join(dir, 'master.sh');
-  writeFileSync(script, `#!/bin/sh\nid -u > ${out}\n`);
+  // Written whole with a rename: the shell's redirect creates the file before `id` writes into it.
+  writeFileSync(script, `#!/bin/sh\nid -u > ${out}.tmp && mv ${out}.tmp ${out}\n`);
   chmodSync(script, 0o755);
   const { clock, d, logs } = daemon(inst('VI_1', 1, 100, `  notify_master ${script} nobody\n`), runCommand);
   await d.start();
