@@ -3,12 +3,12 @@
  * address, is passed in (the daemon reads it from the platform; the simulator from its node's addresses).
  */
 import { authPassBytes, toRouterConfig } from '../config/router-config';
-import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../config/types';
+import type { GlobalDefs, KeepalivedConfig, TrackProcess, TrackRef, VrrpInstance } from '../config/types';
 import { canonicalAddress } from '../packet/address';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { InstanceExpectations } from '../packet/receive';
 import type { AnnounceConfig } from './announce';
-import type { InstanceSpec, NodeSpec, TrackRefSpec } from './spec';
+import type { InstanceSpec, NodeSpec, ProcessSpec, TrackRefSpec } from './spec';
 import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac-plan';
 
 /** "address/len" of a virtual address (default /32 or /128). */
@@ -55,13 +55,25 @@ function refs(list: readonly { name: string; weight?: number; reverse: boolean }
   });
 }
 
+/**
+ * An instance's track entries of one kind followed by its sync group's (keepalived.conf(5) "VRRP
+ * synchronization group(s)": group trackers update every member); a name the instance tracks itself keeps
+ * the instance's entry.
+ */
+function withGroup(own: readonly TrackRef[], group: readonly TrackRef[] | undefined): TrackRef[] {
+  const names = new Set(own.map((r) => r.name));
+  return [...own, ...(group ?? []).filter((r) => !names.has(r.name))];
+}
+
 /** One instance, with `source` its address on the interface (from the config or found there). */
 export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, source: string): InstanceSpec {
   const vmac = vmacOf(inst);
   const scripts = new Map(config.scripts.map((s) => [s.name, s]));
   const files = new Map(config.trackFiles.map((f) => [f.name, f]));
+  const processes = new Map(config.trackProcesses.map((p) => [p.name, p]));
+  const group = config.syncGroups.find((g) => g.instances.includes(inst.name));
   const trackInterfaces = inst.dontTrackPrimary ? [] : [{ name: inst.interface, weight: 0, reverse: false }];
-  trackInterfaces.push(...refs(inst.trackInterfaces, () => ({ weight: 0, reverse: false })));
+  trackInterfaces.push(...refs(withGroup(inst.trackInterfaces, group?.trackInterfaces), () => ({ weight: 0, reverse: false })));
   const spec: InstanceSpec = {
     router: toRouterConfig(inst, config.global, source),
     interface: inst.interface,
@@ -75,13 +87,28 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     announceDev: vmac?.name ?? inst.interface,
     announce: announceConfigOf(inst, config.global),
     trackInterfaces,
-    trackScripts: refs(inst.trackScripts.filter((r) => scripts.has(r.name)), (n) => ({ weight: scripts.get(n)?.weight ?? 0, reverse: scripts.get(n)?.weightReverse ?? false })),
-    trackFiles: refs(inst.trackFiles.filter((r) => files.has(r.name)), (n) => ({ weight: files.get(n)?.weight ?? 1, reverse: files.get(n)?.weightReverse ?? false })),
+    trackScripts: refs(withGroup(inst.trackScripts, group?.trackScripts).filter((r) => scripts.has(r.name)), (n) => ({ weight: scripts.get(n)?.weight ?? 0, reverse: scripts.get(n)?.weightReverse ?? false })),
+    trackFiles: refs(withGroup(inst.trackFiles, group?.trackFiles).filter((r) => files.has(r.name)), (n) => ({ weight: files.get(n)?.weight ?? 1, reverse: files.get(n)?.weightReverse ?? false })),
     notify: { ...inst.notify },
   };
+  const tracked = refs(withGroup(inst.trackProcesses, group?.trackProcesses).filter((r) => processes.has(r.name)), (n) => ({ weight: processes.get(n)?.weight ?? 0, reverse: processes.get(n)?.weightReverse ?? false }));
+  if (tracked.length > 0) spec.trackProcesses = tracked;
   if (vmac) spec.announceMac = vmac.mac;
   if (configuredSource(inst) === undefined) spec.trackSource = canonicalAddress(source);
   return spec;
+}
+
+/**
+ * A `vrrp_track_process` as the node counts it: parameters or `param_match` mean argv[0] and the
+ * parameters are compared (keepalived 2.2.7 then reads cmdline, as with full_command).
+ */
+export function processSpecOf(p: TrackProcess): ProcessSpec {
+  const params = p.process.slice(1);
+  const withParams = params.length > 0 || p.paramMatchSet;
+  return {
+    name: p.name, process: p.process[0], params, paramMatch: withParams ? p.paramMatch : 'none', byCmdline: p.fullCommand || withParams,
+    quorum: p.quorum, quorumMax: p.quorumMax ?? null, forkDelayMs: p.forkDelayMs, terminateDelayMs: p.terminateDelayMs, weight: p.weight, reverse: p.weightReverse,
+  };
 }
 
 /**
@@ -100,6 +127,7 @@ export function nodeSpecOf(config: KeepalivedConfig, sources: ReadonlyMap<string
       };
     }),
     files: config.trackFiles.map((f) => ({ name: f.name, path: f.file, weight: f.weight, reverse: f.weightReverse })),
+    processes: config.trackProcesses.map(processSpecOf),
     syncGroups: config.syncGroups.map((g) => ({ name: g.name, members: g.instances.filter((m) => sources.has(m)), notify: { ...g.notify } })),
   };
 }

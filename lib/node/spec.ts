@@ -7,6 +7,7 @@ import type { NotifyCommands } from '../config/types';
 import type { RouterConfig } from '../fsm/types';
 import type { ChecksumForm } from '../packet/checksum';
 import type { InstanceExpectations } from '../packet/receive';
+import type { ParamMatch } from '../track/process-match';
 import type { AnnounceConfig } from './announce';
 
 /** One virtual address as the platform adds it: device and "address/len". */
@@ -48,6 +49,8 @@ export interface InstanceSpec {
   trackInterfaces: TrackRefSpec[];
   trackScripts: TrackRefSpec[];
   trackFiles: TrackRefSpec[];
+  /** `track_process` entries (its sync group's included). Optional: none when absent. */
+  trackProcesses?: TrackRefSpec[];
   /**
    * The source address found on `interface` at start (no mcast/unicast_src_ip): while it is gone the
    * instance is in FAULT, or the kernel would send our adverts from another address (a VIP even).
@@ -85,6 +88,23 @@ export interface FileSpec {
   reverse: boolean;
 }
 
+/** One `vrrp_track_process`, resolved (keepalived.conf(5) "VRRP track processes"). */
+export interface ProcessSpec {
+  name: string;
+  /** The name compared with the comm, or with argv[0] when `byCmdline`. */
+  process: string;
+  params: string[];
+  paramMatch: ParamMatch;
+  byCmdline: boolean;
+  quorum: number;
+  /** null: unbounded. */
+  quorumMax: number | null;
+  forkDelayMs: number;
+  terminateDelayMs: number;
+  weight: number;
+  reverse: boolean;
+}
+
 /** One `vrrp_sync_group`. */
 export interface SyncGroupSpec {
   name: string;
@@ -97,5 +117,7 @@ export interface NodeSpec {
   instances: InstanceSpec[];
   scripts: ScriptSpec[];
   files: FileSpec[];
+  /** `vrrp_track_process` blocks. Optional: none when absent. */
+  processes?: ProcessSpec[];
   syncGroups: SyncGroupSpec[];
 }
