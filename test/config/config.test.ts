@@ -198,7 +198,6 @@ describe('a full configuration', () => {
       'k.conf:12:3: vrrp_skip_check_adv_addr is read but vrrpd does not skip the address check of adverts from the same master (it checks every advert) yet; it has no effect',
       "k.conf:15:3: notification_email_from is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
       "k.conf:16:3: lvs_id is keepalived's IPVS connection sync, not VRRP; vrrpd ignores it (run the IPVS sync daemon with ipvsadm --start-daemon on each director)",
-      'k.conf:31:3: init_file is read but vrrpd does not create or initialise the tracked file yet; it has no effect',
       'k.conf:42:5: virtual_ipaddress options other than dev (label, scope, brd, peer, ...) is read but vrrpd does not apply them (the address is added with its prefix length on its device) yet; it has no effect',
       'k.conf:71:3: no_accept is read but vrrpd does not drop packets to the VIPs on a non-owner master (no firewall rule is installed) yet; it has no effect',
       "k.conf:79:3: smtp_alert is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
