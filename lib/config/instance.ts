@@ -133,7 +133,7 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'track_interface': append(inst.trackInterfaces, parseTrackBlock(s, known, w)); break;
     case 'track_script': append(inst.trackScripts, parseTrackBlock(s, known, w)); break;
     case 'track_file': append(inst.trackFiles, parseTrackBlock(s, known, w)); break;
-    case 'track_process': append(inst.trackProcesses, parseTrackBlock(s, known, w)); later('watch processes'); break;
+    case 'track_process': append(inst.trackProcesses, parseTrackBlock(s, known, w)); break;
     case 'unicast_src_ip': { const a = addressArg(s, w); inst.unicastSrcIp = a.address; p.srcs.push(a); break; }
     case 'mcast_src_ip': { const a = addressArg(s, w); inst.mcastSrcIp = a.address; p.srcs.push(a); break; }
     case 'unicast_peer': {

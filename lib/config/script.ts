@@ -108,7 +108,6 @@ export function parseTrackFile(node: ConfigNode, w: Warnings): TrackFile {
           else value = intOf(a, 'init_file', -2147483647, 2147483647);
         }
         initFile = { value, overwrite };
-        w.notYet(s.token, 'init_file', 'create or initialise the tracked file');
         break;
       }
       default:
@@ -124,18 +123,23 @@ export function parseTrackFile(node: ConfigNode, w: Warnings): TrackFile {
 /** The vrrp_track_process keywords (for did-you-mean). */
 const PROCESS_KEYWORDS = ['process', 'param_match', 'weight', 'quorum', 'quorum_max', 'fork_delay', 'terminate_delay', 'delay', 'full_command'];
 
+/** comm (/proc/PID/comm) holds at most this many bytes (TASK_COMM_LEN 16 with its NUL). */
+export const PROCESS_COMM_MAX = 15;
+
 /**
- * Validates one `vrrp_track_process` block (keepalived.conf(5) "VRRP track processes"); warned: vrrpd
- * does not watch processes yet.
+ * Validates one `vrrp_track_process` block (keepalived.conf(5) "VRRP track processes"). keepalived 2.2.7
+ * defaults: weight 0, quorum 1, quorum_max unbounded; `quorum_max 0` without `quorum` means "no such
+ * process may run" (quorum 0); `param_match` without a value is an exact match of no parameters.
  * @throws ConfigError for a missing `process` or a quorum above quorum_max.
  */
 export function parseTrackProcess(node: ConfigNode, w: Warnings): TrackProcess {
   const name = nameOf(node, 'track process', w);
   const tp: TrackProcess = {
-    name, at: loc(node.token), process: [], paramMatch: 'exact', paramMatchSet: false, weight: 1, weightReverse: false, quorum: 1,
+    name, at: loc(node.token), process: [], paramMatch: 'exact', paramMatchSet: false, weight: 0, weightReverse: false, quorum: 1,
     forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false,
   };
   let quorumTok: ConfigNode | undefined;
+  let processTok: ConfigNode | undefined;
   for (const s of block(node)) {
     w.attempt(() => {
       switch (s.keyword) {
@@ -143,11 +147,14 @@ export function parseTrackProcess(node: ConfigNode, w: Warnings): TrackProcess {
           noBlock(s);
           arg(s, 0, 'a process name (and its parameters)');
           tp.process = s.args.map((t) => t.text);
+          processTok = s;
           break;
         case 'param_match': {
-          const v = textArg(s, 'initial or partial', w);
-          if (v !== 'initial' && v !== 'partial') failAt(s.args[0], `param_match must be initial or partial, got '${v}'`);
-          tp.paramMatch = v;
+          noBlock(s);
+          extraArgs(s, 1, w);
+          const t = s.args[0];
+          if (t && t.text !== 'initial' && t.text !== 'partial') failAt(t, `param_match must be initial or partial (or nothing: an exact match), got '${t.text}'`);
+          tp.paramMatch = t ? (t.text as 'initial' | 'partial') : 'exact';
           tp.paramMatchSet = true;
           break;
         }
@@ -160,18 +167,22 @@ export function parseTrackProcess(node: ConfigNode, w: Warnings): TrackProcess {
           tp.weightReverse = r !== undefined;
           break;
         }
-        case 'quorum': tp.quorum = intArg(s, 0, 65535, w); quorumTok = s; break;
+        case 'quorum': tp.quorum = intArg(s, 1, 65535, w); quorumTok = s; break;
         case 'quorum_max': tp.quorumMax = intArg(s, 0, 65535, w); break;
-        case 'fork_delay': tp.forkDelayMs = msArg(s, 0, 86400, w); break;
-        case 'terminate_delay': tp.terminateDelayMs = msArg(s, 0, 86400, w); break;
-        case 'delay': tp.forkDelayMs = tp.terminateDelayMs = msArg(s, 0, 86400, w); break;
+        case 'fork_delay': tp.forkDelayMs = msArg(s, 0, 3600, w); break;
+        case 'terminate_delay': tp.terminateDelayMs = msArg(s, 0, 3600, w); break;
+        case 'delay': tp.forkDelayMs = tp.terminateDelayMs = msArg(s, 0, 3600, w); break;
         case 'full_command': tp.fullCommand = flag(s, w); break;
         default: w.unknown(s.token, 'vrrp_track_process', PROCESS_KEYWORDS);
       }
     }, undefined);
   }
   if (tp.process.length === 0) failAt(node.token, `vrrp_track_process ${name} has no process; add \`process NAME [PARAMS]\``);
+  if (tp.quorumMax === 0 && quorumTok === undefined) tp.quorum = 0;
   if (tp.quorumMax !== undefined && tp.quorum > tp.quorumMax) failAt((quorumTok ?? node).token, `vrrp_track_process ${name}: quorum ${tp.quorum} is above quorum_max ${tp.quorumMax}; no process count can succeed`);
-  w.notYet(node.token, `vrrp_track_process ${name}`, 'watch processes (instances tracking it get no weight or FAULT from it)');
+  const byComm = !tp.fullCommand && tp.process.length === 1 && !tp.paramMatchSet;
+  if (byComm && Buffer.byteLength(tp.process[0]) > PROCESS_COMM_MAX && processTok) {
+    w.add(processTok.args[0], `vrrp_track_process ${name}: '${tp.process[0]}' is longer than the ${PROCESS_COMM_MAX} bytes of a process name (/proc/PID/comm), so no process matches it; write the first ${PROCESS_COMM_MAX} bytes or add full_command`);
+  }
   return tp;
 }

@@ -42,7 +42,6 @@ export function parseSyncGroup(
       const list = trackers.get(s.keyword);
       if (list) {
         for (const r of parseTrackBlock(s, known, w)) list.push(r);
-        w.notYet(s.token, `${s.keyword} in a vrrp_sync_group`, 'apply sync group trackers (track them in each vrrp_instance instead)');
         return;
       }
       switch (s.keyword) {

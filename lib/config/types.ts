@@ -97,7 +97,7 @@ export interface FifoConfig {
   script?: ScriptCommand;
 }
 
-/** `vrrp_track_process NAME { ... }` (runtime: processes are not watched yet). */
+/** `vrrp_track_process NAME { ... }` (keepalived.conf(5) "VRRP track processes"). */
 export interface TrackProcess {
   name: string;
   at: SourceLocation;
@@ -107,16 +107,17 @@ export interface TrackProcess {
   paramMatch: 'exact' | 'initial' | 'partial';
   /** True when `param_match` was written (a process without parameters must then have none). */
   paramMatchSet: boolean;
-  /** -254..254, default 1. */
+  /** -254..254, default 0 (FAULT while the count is outside [quorum, quorumMax]). */
   weight: number;
   weightReverse: boolean;
-  /** Minimum number of matching processes, default 1. */
+  /** Minimum number of matching processes, default 1 (0 with `quorum_max 0` alone). */
   quorum: number;
   /** Maximum number of matching processes, unbounded when undefined. */
   quorumMax?: number;
+  /** `fork_delay` / `terminate_delay` (s): how long a gained / lost quorum must last before it counts. */
   forkDelayMs: number;
   terminateDelayMs: number;
-  /** Match /proc/PID/cmdline instead of the process name. */
+  /** Match the first word of /proc/PID/cmdline instead of the process name (also implied by parameters). */
   fullCommand: boolean;
 }
 
@@ -207,7 +208,7 @@ export interface VirtualAddress {
   extra?: Record<string, string | true>;
 }
 
-/** A tracked object in `track_interface`, `track_script` or `track_file`; weight undefined = default. */
+/** A tracked object in `track_interface`, `track_script`, `track_file` or `track_process`; weight undefined = default. */
 export interface TrackRef {
   at: SourceLocation;
   name: string;
@@ -269,7 +270,7 @@ export interface VrrpInstance {
   /** `use_vmac NAME MAC` MAC part and `use_vmac_addr` (runtime: not applied yet). */
   vmacMac?: string;
   useVmacAddr: boolean;
-  /** `track_process` (runtime: not applied yet). */
+  /** `track_process`. */
   trackProcesses: TrackRef[];
   /** Who runs each notify command (`notify_* CMD [username [groupname]]`); default the global script_user. */
   notifyUsers: Partial<Record<keyof NotifyCommands, { user: string; group?: string }>>;
@@ -310,7 +311,7 @@ export interface SyncGroupConfig {
   at: SourceLocation;
   instances: string[];
   notify: NotifyCommands;
-  /** Group trackers: they change the state / priority of every member (runtime: not applied yet). */
+  /** Group trackers: they change the state / priority of every member (as if each member tracked them). */
   trackInterfaces: TrackRef[];
   trackScripts: TrackRef[];
   trackFiles: TrackRef[];

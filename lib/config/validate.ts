@@ -89,8 +89,9 @@ export function buildConfig(nodes: ConfigNode[], w: Warnings): KeepalivedConfig 
 
 /**
  * keepalived.conf(5): "when instances are grouped, any track scripts/files configured against member VRRP
- * instances will have their tracking weights automatically set to zero" (unless the group sets
- * sync_group_tracking_weight); a weight that would have counted is warned about.
+ * instances must have their tracking weights unset (i.e. equal to zero)" (unless the group sets
+ * sync_group_tracking_weight): a weight that would have counted is set to 0 with a warning, on the
+ * members' trackers and on the group's own track_script / track_file / track_process / track_interface.
  */
 function zeroGroupedWeights(
   instances: VrrpInstance[], groups: SyncGroupConfig[],
@@ -100,19 +101,24 @@ function zeroGroupedWeights(
   const own = (list: { name: string; weight: number }[], name: string): number => list.find((x) => x.name === name)?.weight ?? 0;
   for (const g of groups) {
     if (g.trackingWeight) continue;
+    const zero = (refs: TrackRef[], list: { name: string; weight: number }[], kind: string, inst?: string): void => {
+      for (const r of refs) {
+        const weight = r.weight ?? own(list, r.name);
+        if (weight === 0) continue;
+        const why = inst ? `vrrp_instance ${inst} has weight ${weight}, but ${inst} is in vrrp_sync_group ${g.name}` : `vrrp_sync_group ${g.name} has weight ${weight}, but the group has no sync_group_tracking_weight`;
+        w.add(r.at, `${kind} ${r.name} of ${why}: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it`);
+        r.weight = 0;
+      }
+    };
     for (const inst of instances.filter((i) => g.instances.includes(i.name))) {
-      const zero = (refs: TrackRef[], list: { name: string; weight: number }[], kind: string): void => {
-        for (const r of refs) {
-          const weight = r.weight ?? own(list, r.name);
-          if (weight === 0) continue;
-          w.add(r.at, `${kind} ${r.name} of vrrp_instance ${inst.name} has weight ${weight}, but ${inst.name} is in vrrp_sync_group ${g.name}: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it`);
-          r.weight = 0;
-        }
-      };
-      zero(inst.trackScripts, trackers.scripts, 'track_script');
-      zero(inst.trackFiles, trackers.trackFiles, 'track_file');
-      zero(inst.trackProcesses, trackers.trackProcesses, 'track_process');
+      zero(inst.trackScripts, trackers.scripts, 'track_script', inst.name);
+      zero(inst.trackFiles, trackers.trackFiles, 'track_file', inst.name);
+      zero(inst.trackProcesses, trackers.trackProcesses, 'track_process', inst.name);
     }
+    zero(g.trackScripts, trackers.scripts, 'track_script');
+    zero(g.trackFiles, trackers.trackFiles, 'track_file');
+    zero(g.trackProcesses, trackers.trackProcesses, 'track_process');
+    zero(g.trackInterfaces, [], 'track_interface');
   }
 }
 

@@ -150,7 +150,7 @@ function instanceLines(i: Instance, conf: VrrpInstance | undefined, input: DumpI
   const excluded = excludedOf(i, conf);
   if (excluded.length > 0) l.push(`   Virtual IP Excluded (${excluded.length}):`, ...excluded.map((v) => `     ${v}`));
   const tracked = (kind: string): string[] => i.trackers.filter((t) => t.kind === kind).map((t) => `     ${t.name} weight ${t.weight}${t.reverse ? ' reverse' : ''}`);
-  for (const [kind, title] of [['interface', 'Tracked interfaces'], ['script', 'Tracked scripts'], ['file', 'Tracked files']] as const) {
+  for (const [kind, title] of [['interface', 'Tracked interfaces'], ['script', 'Tracked scripts'], ['file', 'Tracked files'], ['process', 'Tracked process']] as const) {
     const lines = tracked(kind);
     if (lines.length > 0) l.push(`   ${title} :`, ...lines);
   }

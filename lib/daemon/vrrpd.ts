@@ -1,7 +1,8 @@
 /**
  * `Vrrpd`: the daemon as a library class, a thin shell around the node core (lib/node). It reads
  * keepalived.conf, prepares the host through the platform (leftovers, vmacs, source addresses), opens
- * the transports, feeds the node packets, link changes, script results and tracked files, arms one timer
+ * the transports, feeds the node packets, link changes, script results, tracked files and process
+ * snapshots (vrrp_track_process), arms one timer
  * at the node's next deadline, and carries out its actions (executor.ts). `vrrpd -f` is this class plus
  * signals, pid file and control socket (lib/cli/run.ts).
  */
@@ -18,6 +19,7 @@ import type { LinkState } from '../node/trackers';
 import type { InstanceStatus, NodeEvent, NodeEvents, NodeStatus } from '../node/types';
 import { vmacOf } from '../node/vmac-plan';
 import { LinuxPlatform } from '../platform/linux';
+import { scanProcesses } from '../platform/processes';
 import type { LinkInfo, Platform, Unsubscribe } from '../platform/types';
 import { Clock, systemClock, TimerHandle } from './clock';
 import { runCommand } from './command';
@@ -25,9 +27,11 @@ import { claimControlSocket, startControlSocket } from './control';
 import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
 import { CommandRunner, Executor, LogFn } from './executor';
 import { createVmac, removeLeftovers, sourcesOf } from './host-setup';
+import { initTrackFiles } from './init-file';
 import { InterfaceWatch, vmacRepairs } from './interface-watch';
 import { NotifyFifo, fifoLine, notifyFifosOf } from './notify-fifo';
 import { acquirePidFile, releasePidFile } from './pidfile';
+import { PROCESS_POLL_MS, ProcessPoller } from './process-poll';
 
 /** How long stop waits for the notify_stop / notify STOP scripts, in milliseconds. */
 export const STOP_NOTIFY_WAIT_MS = 5000;
@@ -56,6 +60,8 @@ export interface VrrpdOptions {
    * Default for a file: the host name up to its first dot (keepalived's); for text: none.
    */
   configId?: string;
+  /** Time between two process scans for vrrp_track_process, in ms (default PROCESS_POLL_MS, 1 s). */
+  processPollMs?: number;
 }
 
 /** Status of a running daemon: the node's, with wall-clock transition times, and the transports. */
@@ -101,6 +107,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   private readonly repairing = new Set<string>();
   private fifos: NotifyFifo[] = [];
   private readonly run: CommandRunner;
+  private readonly processes: ProcessPoller;
 
   private constructor(private source: Source, parsed: { config: KeepalivedConfig; warnings: ConfigWarning[] }, private readonly opts: VrrpdOptions) {
     super();
@@ -124,6 +131,14 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       fifo: (line) => {
         for (const f of this.fifos) f.write(line);
       },
+    });
+    this.processes = new ProcessPoller({
+      clock: this.clock,
+      intervalMs: opts.processPollMs ?? PROCESS_POLL_MS,
+      wanted: () => this.node?.processScan() ?? null,
+      scan: (o) => (this.platform.processes ? this.platform.processes(o) : scanProcesses(o)),
+      feed: (list) => this.feed((n, now) => n.setProcesses(list, now)),
+      log: this.log,
     });
     this.endpoints = new Endpoints(opts.openTransport ?? rawTransportFactory, this.clock, this.log, (ifname) => this.links.find((l) => l.ifname === ifname), (ifname, family, rx) =>
       this.feed((n, now) => n.receive(ifname, family, rx.ip?.src ?? null, rx, now)),
@@ -236,7 +251,10 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       this.watch.update(this.links);
       this.feed((n, now) => n.setLinks(linkStates(this.links), now));
       this.unwatch = await this.platform.watchLinks((links) => this.onLinks(links));
+      await initTrackFiles(this.config.trackFiles, false, this.log);
       await this.pollFiles();
+      // Counted before the instances start, as keepalived reads /proc first (no pending weight-0 tracker).
+      await this.processes.poll();
       this.feed((n, now) => n.start(now));
       if (this.opts.controlSocket) this.control = await startControlSocket(this.opts.controlSocket, (req) => this.handle(req.cmd));
     } catch (e) {
@@ -315,8 +333,10 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       await this.closeFifos();
       await this.openFifos(parsed.config);
     }
+    await initTrackFiles(parsed.config.trackFiles, true, this.log);
     this.exec.run(this.node.apply(spec, this.clock.now()));
     this.arm();
+    await this.processes.poll();
     this.openEndpoints(this.node);
     const node = this.node;
     await Promise.all([...new Set(node.instanceNames().map((n) => node.instanceSpec(n).announceDev))].map((d) => this.platform.prepareAnnounce?.(d)));
@@ -399,6 +419,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       this.stopping = (async () => {
         this.unwatch?.();
         this.fileTimer?.cancel();
+        this.processes.stop();
         this.timer?.cancel();
         if (this.node) this.exec.run(this.node.shutdown(this.clock.now()));
         await this.exec.settled();

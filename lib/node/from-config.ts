@@ -3,13 +3,13 @@
  * address, is passed in (the daemon reads it from the platform; the simulator from its node's addresses).
  */
 import { authPassBytes, toRouterConfig } from '../config/router-config';
-import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../config/types';
+import type { GlobalDefs, KeepalivedConfig, TrackProcess, TrackRef, VrrpInstance } from '../config/types';
 import { canonicalAddress, parseAddress } from '../packet/address';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import type { InstanceExpectations, TtlRange } from '../packet/receive';
 import type { AnnounceConfig } from './announce';
 import { resolveRoute, resolveRule, resolveVipOptions } from '../config/route-spec';
-import type { InstanceSpec, NodeSpec, NotifyScripts, NotifyUsers, RouteSpec, RuleSpec, RunAs, TrackRefSpec, VipSpec } from './spec';
+import type { InstanceSpec, NodeSpec, NotifyScripts, NotifyUsers, ProcessSpec, RouteSpec, RuleSpec, RunAs, TrackRefSpec, VipSpec } from './spec';
 import { vipDeviceOf, vmacOf, xmitInterfaceOf } from './vmac-plan';
 
 /** "address/len" of a virtual address (default /32 or /128). */
@@ -84,13 +84,25 @@ function refs(list: readonly { name: string; weight?: number; reverse: boolean }
   });
 }
 
+/**
+ * An instance's track entries of one kind followed by its sync group's (keepalived.conf(5) "VRRP
+ * synchronization group(s)": group trackers update every member); a name the instance tracks itself keeps
+ * the instance's entry.
+ */
+function withGroup(own: readonly TrackRef[], group: readonly TrackRef[] | undefined): TrackRef[] {
+  const names = new Set(own.map((r) => r.name));
+  return [...own, ...(group ?? []).filter((r) => !names.has(r.name))];
+}
+
 /** One instance, with `source` its address on the interface (from the config or found there). */
 export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, source: string): InstanceSpec {
   const vmac = vmacOf(inst);
   const scripts = new Map(config.scripts.map((s) => [s.name, s]));
   const files = new Map(config.trackFiles.map((f) => [f.name, f]));
+  const processes = new Map(config.trackProcesses.map((p) => [p.name, p]));
+  const group = config.syncGroups.find((g) => g.instances.includes(inst.name));
   const trackInterfaces = inst.dontTrackPrimary ? [] : [{ name: inst.interface, weight: 0, reverse: false }];
-  trackInterfaces.push(...refs(inst.trackInterfaces, () => ({ weight: 0, reverse: false })));
+  trackInterfaces.push(...refs(withGroup(inst.trackInterfaces, group?.trackInterfaces), () => ({ weight: 0, reverse: false })));
   const spec: InstanceSpec = {
     router: toRouterConfig(inst, config.global, source),
     interface: inst.interface,
@@ -105,14 +117,15 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     announceDev: vmac?.name ?? inst.interface,
     announce: announceConfigOf(inst, config.global),
     trackInterfaces,
-    trackScripts: refs(inst.trackScripts.filter((r) => scripts.has(r.name)), (n) => ({ weight: scripts.get(n)?.weight ?? 0, reverse: scripts.get(n)?.weightReverse ?? false })),
-    trackFiles: refs(inst.trackFiles.filter((r) => files.has(r.name)), (n) => ({ weight: files.get(n)?.weight ?? 1, reverse: files.get(n)?.weightReverse ?? false })),
+    trackScripts: refs(withGroup(inst.trackScripts, group?.trackScripts).filter((r) => scripts.has(r.name)), (n) => ({ weight: scripts.get(n)?.weight ?? 0, reverse: scripts.get(n)?.weightReverse ?? false })),
+    trackFiles: refs(withGroup(inst.trackFiles, group?.trackFiles).filter((r) => files.has(r.name)), (n) => ({ weight: files.get(n)?.weight ?? 1, reverse: files.get(n)?.weightReverse ?? false })),
     notify: { ...inst.notify, ...(inst.notifyDeleted?.command !== undefined ? { deleted: inst.notifyDeleted.command } : {}) },
   };
+  const tracked = refs(withGroup(inst.trackProcesses, group?.trackProcesses).filter((r) => processes.has(r.name)), (n) => ({ weight: processes.get(n)?.weight ?? 0, reverse: processes.get(n)?.weightReverse ?? false }));
+  if (tracked.length > 0) spec.trackProcesses = tracked;
   const users = notifyUsersOf({ ...inst.notifyUsers, ...(inst.notifyDeleted?.user ? { deleted: inst.notifyDeleted.user } : {}) }, spec.notify, config.global.scriptUser);
   if (Object.keys(users).length > 0) spec.notifyUsers = users;
   if (inst.notifyDeleted) spec.notifyDeleted = true;
-  const group = config.syncGroups.find((g) => g.instances.includes(inst.name));
   if (inst.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? config.global.notifyPriorityChanges) spec.notifyPriorityChanges = true;
   if (vmac) spec.announceMac = vmac.mac;
   // The found source always; a configured one with track_src_ip (keepalived.conf(5)).
@@ -134,6 +147,19 @@ export function notifyUsersOf(own: NotifyUsers, commands: NotifyScripts, scriptU
 }
 
 /**
+ * A `vrrp_track_process` as the node counts it: parameters or `param_match` mean argv[0] and the
+ * parameters are compared (keepalived 2.2.7 then reads cmdline, as with full_command).
+ */
+export function processSpecOf(p: TrackProcess): ProcessSpec {
+  const params = p.process.slice(1);
+  const withParams = params.length > 0 || p.paramMatchSet;
+  return {
+    name: p.name, process: p.process[0], params, paramMatch: withParams ? p.paramMatch : 'none', byCmdline: p.fullCommand || withParams,
+    quorum: p.quorum, quorumMax: p.quorumMax ?? null, forkDelayMs: p.forkDelayMs, terminateDelayMs: p.terminateDelayMs, weight: p.weight, reverse: p.weightReverse,
+  };
+}
+
+/**
  * The node of a whole configuration. `sources` maps each instance name to its source address; instances
  * missing from it are left out (the caller reports why).
  */
@@ -149,6 +175,7 @@ export function nodeSpecOf(config: KeepalivedConfig, sources: ReadonlyMap<string
       };
     }),
     files: config.trackFiles.map((f) => ({ name: f.name, path: f.file, weight: f.weight, reverse: f.weightReverse })),
+    processes: config.trackProcesses.map(processSpecOf),
     syncGroups: config.syncGroups.map((g) => {
       const users = notifyUsersOf(g.notifyUsers, g.notify, user);
       return { name: g.name, members: g.instances.filter((m) => sources.has(m)), notify: { ...g.notify }, ...(Object.keys(users).length > 0 ? { notifyUsers: users } : {}) };

@@ -14,7 +14,7 @@ import { canonicalAddress } from '../packet/address';
 import { canonicalAddressCached } from '../packet/address-cache';
 import type { Family } from '../packet/constants';
 import type { InstanceLookup, ReceiveResult, ReceiveWarning } from '../packet/receive';
-import { sameImpact, trackerImpact, type ScriptOutcome, type TrackerImpact } from '../track';
+import { sameImpact, trackerImpact, type ProcessEntry, type ScriptOutcome, type TrackerImpact } from '../track';
 import { copyInstanceCounters, countDrop, countWarnings, emptyInstanceCounters, InstanceCounters, InstanceDropReason } from './counters';
 import { Announcer } from './announcer';
 import { diffInstance } from './diff';
@@ -105,6 +105,14 @@ export class VrrpNode {
     return this.trackers.filePaths();
   }
 
+  /**
+   * Whether the shell must feed process snapshots (`setProcesses`): null when no instance tracks a
+   * vrrp_track_process; `cmdline` when a tracker compares the command line (else the comm is enough).
+   */
+  processScan(): { cmdline: boolean } | null {
+    return this.trackers.processScan();
+  }
+
   /** The receive expectations of the instances on `ifname` (what the transport's receive step checks). */
   lookup(ifname: string): InstanceLookup {
     return (vrid, family) => this.byKey.get(key(ifname, family, vrid))?.spec.expectations;
@@ -183,7 +191,10 @@ export class VrrpNode {
   nextDeadline(): number | null {
     const top = this.topDeadline()?.t ?? null;
     const scripts = this.started && !this.stopped ? this.trackers.nextScriptAt() : null;
-    return top === null ? scripts : scripts === null ? top : Math.min(top, scripts);
+    const processes = this.stopped ? null : this.trackers.nextProcessAt();
+    let at = top;
+    for (const t of [scripts, processes]) if (t !== null && (at === null || t < at)) at = t;
+    return at;
   }
 
   /** Starts every instance (Initialize, RFC 9568 §6.4.1) once its trackers allow, and the scripts. */
@@ -252,6 +263,11 @@ export class VrrpNode {
       if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
       for (const cidrs of i.announcer.due(now)) out.push(this.announceRaw(i, cidrs));
       this.touch(i);
+    }
+    if (!this.stopped) {
+      const lines = this.trackers.processTimer(now);
+      for (const message of lines) out.push({ type: 'log', level: 'info', message });
+      if (lines.length > 0) this.refresh(now, out);
     }
     if (this.started && !this.stopped) out.push(...this.trackers.startDue(now));
     return out;
@@ -344,6 +360,18 @@ export class VrrpNode {
       out.push({ type: 'log', level: 'info', message: `track_file ${name}: ${text === null ? 'unreadable' : `reads ${JSON.stringify(text.trim().slice(0, 32))}`}` });
       this.refresh(now, out);
     }
+    return out;
+  }
+
+  /**
+   * The processes running at `now` (the whole list, zombies left out; see `processScan`): vrrp_track_process
+   * counts take effect at once, or after their fork_delay / terminate_delay (then `timer` applies them).
+   */
+  setProcesses(list: readonly ProcessEntry[], now: number): NodeAction[] {
+    const out: NodeAction[] = [];
+    const { changed, lines } = this.trackers.setProcesses(list, now);
+    for (const message of lines) out.push({ type: 'log', level: 'info', message });
+    if (changed) this.refresh(now, out);
     return out;
   }
 

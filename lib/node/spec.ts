@@ -8,6 +8,7 @@ import type { RouterConfig } from '../fsm/types';
 import type { ChecksumForm } from '../packet/checksum';
 import type { InstanceExpectations } from '../packet/receive';
 import type { RouteSpec, RuleSpec, VipOptions } from '../platform/types';
+import type { ParamMatch } from '../track/process-match';
 import type { AnnounceConfig } from './announce';
 
 export type { RouteSpec, RuleSpec, VipOptions };
@@ -71,6 +72,8 @@ export interface InstanceSpec {
   trackInterfaces: TrackRefSpec[];
   trackScripts: TrackRefSpec[];
   trackFiles: TrackRefSpec[];
+  /** `track_process` entries (its sync group's included). Optional: none when absent. */
+  trackProcesses?: TrackRefSpec[];
   /**
    * The source address found on `interface` at start (no mcast/unicast_src_ip), or the configured one with
    * keepalived `track_src_ip`: while it is gone the instance is in FAULT, or the kernel would send our
@@ -126,6 +129,23 @@ export interface FileSpec {
   reverse: boolean;
 }
 
+/** One `vrrp_track_process`, resolved (keepalived.conf(5) "VRRP track processes"). */
+export interface ProcessSpec {
+  name: string;
+  /** The name compared with the comm, or with argv[0] when `byCmdline`. */
+  process: string;
+  params: string[];
+  paramMatch: ParamMatch;
+  byCmdline: boolean;
+  quorum: number;
+  /** null: unbounded. */
+  quorumMax: number | null;
+  forkDelayMs: number;
+  terminateDelayMs: number;
+  weight: number;
+  reverse: boolean;
+}
+
 /** One `vrrp_sync_group`. */
 export interface SyncGroupSpec {
   name: string;
@@ -139,5 +159,7 @@ export interface NodeSpec {
   instances: InstanceSpec[];
   scripts: ScriptSpec[];
   files: FileSpec[];
+  /** `vrrp_track_process` blocks. Optional: none when absent. */
+  processes?: ProcessSpec[];
   syncGroups: SyncGroupSpec[];
 }

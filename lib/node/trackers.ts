@@ -1,13 +1,13 @@
 /**
- * The trackers of one host (lib/track, pure) and what feeds them: script results, link states and file
- * contents reported by the shell, and the script schedule (which script is due when). Shared trackers,
- * per-instance views with their own weights (keepalived.conf(5) track_script / track_interface /
- * track_file). Reload keeps the state of every tracker by name (a changed script's schedule and rise/fall
- * streak start again).
+ * The trackers of one host (lib/track, pure) and what feeds them: script results, link states, file
+ * contents and process snapshots reported by the shell, the script schedule (which script is due when) and
+ * the process trackers' delays. Shared trackers, per-instance views with their own weights
+ * (keepalived.conf(5) track_script / track_interface / track_file / track_process). Reload keeps the state
+ * of every tracker by name (a changed script's schedule and rise/fall streak start again).
  */
-import { FileTracker, InterfaceTracker, ScriptOutcome, ScriptTracker, Tracker } from '../track';
+import { countMatches, FileTracker, InterfaceTracker, ProcessEntry, ProcessTracker, ScriptOutcome, ScriptTracker, Tracker } from '../track';
 import { noPeerFault } from './config-fault';
-import type { FileSpec, InstanceSpec, NodeSpec, ScriptSpec } from './spec';
+import type { FileSpec, InstanceSpec, NodeSpec, ProcessSpec, ScriptSpec } from './spec';
 import type { NodeAction, TrackerStatus } from './types';
 
 /** The state of one link as the shell reports it: up (admin up and carrier) and its addresses (canonical). */
@@ -31,6 +31,8 @@ function same<T>(a: T, b: T): boolean {
 export class NodeTrackers {
   private readonly scripts = new Map<string, { spec: ScriptSpec; tracker: ScriptTracker }>();
   private readonly files = new Map<string, { spec: FileSpec; tracker: FileTracker }>();
+  /** Process trackers some instance tracks (keepalived counts no other). */
+  private readonly processes = new Map<string, { spec: ProcessSpec; tracker: ProcessTracker }>();
   private readonly links = new Map<string, InterfaceTracker>();
   /** `${ifname} ${address}` -> tracker of a source address that must stay on its interface. */
   private readonly sources = new Map<string, { ifname: string; address: string; tracker: InterfaceTracker }>();
@@ -56,6 +58,17 @@ export class NodeTrackers {
       const old = previous?.files.get(f.name);
       const tracker = old && same(old.spec, f) ? old.tracker : new FileTracker({ name: f.name, weight: f.weight, reverse: f.reverse });
       this.files.set(f.name, { spec: f, tracker });
+    }
+    const tracked = new Set(spec.instances.flatMap((i) => (i.trackProcesses ?? []).map((r) => r.name)));
+    for (const p of spec.processes ?? []) {
+      if (!tracked.has(p.name)) continue;
+      const old = previous?.processes.get(p.name);
+      let tracker = old?.tracker;
+      if (!old || !same(old.spec, p)) {
+        tracker = new ProcessTracker({ name: p.name, quorum: p.quorum, quorumMax: p.quorumMax, forkDelayMs: p.forkDelayMs, terminateDelayMs: p.terminateDelayMs, weight: p.weight, reverse: p.reverse });
+        if (old) tracker.inherit(old.tracker);
+      }
+      this.processes.set(p.name, { spec: p, tracker: tracker as ProcessTracker });
     }
     for (const inst of spec.instances) {
       for (const r of inst.trackScripts) if (this.scripts.has(r.name)) this.used.add(r.name);
@@ -97,6 +110,10 @@ export class NodeTrackers {
       const f = this.files.get(r.name);
       if (f) add(f.tracker.forInstance({ weight: r.weight, reverse: r.reverse }), 'file');
     }
+    for (const r of inst.trackProcesses ?? []) {
+      const p = this.processes.get(r.name);
+      if (p) add(p.tracker.forInstance({ weight: r.weight, reverse: r.reverse }), 'process');
+    }
     return {
       views,
       status: () => views.map((v, i) => {
@@ -109,6 +126,54 @@ export class NodeTrackers {
   /** The file trackers' paths, for the shell that reads them. */
   filePaths(): Array<{ name: string; path: string }> {
     return [...this.files.values()].map((f) => ({ name: f.spec.name, path: f.spec.path }));
+  }
+
+  /**
+   * What the shell must scan for the process trackers: null when none is tracked; `cmdline` when one
+   * compares argv (keepalived reads /proc/PID/cmdline only then).
+   */
+  processScan(): { cmdline: boolean } | null {
+    if (this.processes.size === 0) return null;
+    return { cmdline: [...this.processes.values()].some((p) => p.spec.byCmdline) };
+  }
+
+  /**
+   * The processes running now (the whole list, zombies left out): every process tracker counts its matches
+   * at `now`. Returns whether a tracker changed now and one line per change (a change waiting for its
+   * fork_delay / terminate_delay is reported when it takes effect, by {@link processTimer}).
+   */
+  setProcesses(list: readonly ProcessEntry[], now: number): { changed: boolean; lines: string[] } {
+    const lines: string[] = [];
+    let changed = false;
+    for (const { spec, tracker } of this.processes.values()) {
+      const first = tracker.status() === 'init';
+      const before = tracker.count();
+      if (!tracker.update(countMatches(spec, list), now)) {
+        // The count shows in status and fault reasons: a new count is news even on the same side.
+        changed ||= tracker.count() !== before;
+        continue;
+      }
+      changed = true;
+      if (!(first && tracker.status() === 'up')) lines.push(processLine(spec.name, tracker));
+    }
+    return { changed, lines };
+  }
+
+  /** Applies the process trackers' delays that are due at `now`; one line per tracker that changed. */
+  processTimer(now: number): string[] {
+    const lines: string[] = [];
+    for (const { spec, tracker } of this.processes.values()) if (tracker.timer(now)) lines.push(processLine(spec.name, tracker));
+    return lines;
+  }
+
+  /** Earliest process tracker delay (ms), or null. */
+  nextProcessAt(): number | null {
+    let at: number | null = null;
+    for (const { tracker } of this.processes.values()) {
+      const d = tracker.nextDeadline();
+      if (d !== null && (at === null || d < at)) at = d;
+    }
+    return at;
   }
 
   /** Earliest time (ms) a tracked script that is not running is due, or null. */
@@ -171,4 +236,8 @@ export class NodeTrackers {
     }
     return { changed, lines };
   }
+}
+
+function processLine(name: string, t: ProcessTracker): string {
+  return `vrrp_track_process ${name}: ${t.status()} (${t.count()} matching, quorum ${t.quorum}..${t.quorumMax ?? 'unbounded'})`;
 }

@@ -99,11 +99,11 @@ export type RouterActionObserver = (instance: string, actions: readonly Action[]
 
 /** One tracker as status shows it. */
 export interface TrackerStatus {
-  kind: 'script' | 'interface' | 'file' | 'source' | 'config';
+  kind: 'script' | 'interface' | 'file' | 'process' | 'source' | 'config';
   name: string;
   weight: number;
   reverse: boolean;
-  /** e.g. `up`, `down`, `no result yet`, `value 3`. */
+  /** e.g. `up`, `down`, `no result yet`, `value 3`, `up (2 processes)`. */
   detail: string;
   /** Its contribution now: priority delta and whether it holds the instance in FAULT. */
   delta: number;

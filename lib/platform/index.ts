@@ -4,3 +4,4 @@ export { createVmac, removeVmac, defaultVmacName, VmacOptions } from './vmac';
 export { LinuxPlatform, LinuxPlatformOptions, FrameSender } from './linux';
 export { MemoryPlatform, Announcement } from './memory';
 export { ScriptPlatform, ScriptPlatformOptions } from './script';
+export { scanProcesses, ProcessScanOptions, parseStat, parseCmdline } from './processes';

@@ -7,7 +7,9 @@
 import { buildGratuitousArp } from '../packet/arp';
 import { buildUnsolicitedNa } from '../packet/ndisc';
 import { ForkedSender } from '../transport/forked-sender';
+import type { ProcessEntry } from '../track/process-match';
 import { Rtnetlink } from './netlink';
+import { scanProcesses } from './processes';
 import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipOptions, VmacResult } from './types';
 import { createVmac, removeVmac, restoreLeftSysctls } from './vmac';
 
@@ -171,6 +173,11 @@ export class LinuxPlatform implements Platform {
   }
 
   /** Closes the rtnetlink sockets and the frame senders; resolves once the senders' children have exited. */
+  /** The processes of /proc (scanProcesses). */
+  processes(options: { cmdline: boolean }): Promise<ProcessEntry[]> {
+    return scanProcesses(options);
+  }
+
   async close(): Promise<void> {
     const senders = [...this.senders.values()];
     this.senders.clear();

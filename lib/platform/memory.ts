@@ -3,6 +3,7 @@
  * made through `setLink` / `replaceLink` / `addVip` reach `watchLinks` listeners as Linux's would.
  */
 import { formatAddress, parseAddress } from '../packet/address';
+import type { ProcessEntry } from '../track/process-match';
 import { routeText, ruleText } from './route-text';
 import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipOptions, VmacResult } from './types';
 
@@ -31,6 +32,10 @@ export class MemoryPlatform implements Platform {
   readonly announcements: Announcement[] = [];
   /** When set, the next addVip/removeVip rejects with this error (then it is cleared). */
   failNext: Error | null = null;
+  /** The processes `processes()` reports (tests set them; none at first). */
+  procs: ProcessEntry[] = [];
+  /** Number of `processes()` calls. */
+  processScans = 0;
 
   private readonly state = new Map<string, { ifindex: number; up: boolean; adminUp: boolean; mac: string }>();
   private readonly listeners = new Set<(links: LinkInfo[]) => void>();
@@ -60,6 +65,12 @@ export class MemoryPlatform implements Platform {
 
   private snapshot(): LinkInfo[] {
     return [...this.state].map(([ifname, l]) => ({ ifname, ...l, addresses: (this.addresses.get(ifname) ?? []).map((a) => ({ ...a })) }));
+  }
+
+  /** The processes the test set, argv left out unless `cmdline`. */
+  async processes(options: { cmdline: boolean }): Promise<ProcessEntry[]> {
+    this.processScans++;
+    return this.procs.map((p) => (options.cmdline ? { ...p } : { pid: p.pid, comm: p.comm }));
   }
 
   async links(): Promise<LinkInfo[]> {

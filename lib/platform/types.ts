@@ -3,6 +3,7 @@
  * announcements (gratuitous ARP, unsolicited NA) that move them (RFC 9568 §6.4.1, §7.3).
  */
 import type { Family } from '../packet/constants';
+import type { ProcessEntry } from '../track/process-match';
 
 /** One address configured on an interface. */
 export interface InterfaceAddress {
@@ -192,6 +193,11 @@ export interface Platform {
    * (Linux: the sysctls use_vmac changed); resolves to what was put back. Optional.
    */
   recover?(): Promise<string[]>;
+  /**
+   * The processes running now, zombies left out (vrrp_track_process); `cmdline`: with their argv. Optional:
+   * the daemon reads /proc itself (processes.ts) when a platform has none. Linux: a /proc scan.
+   */
+  processes?(options: { cmdline: boolean }): Promise<ProcessEntry[]>;
   /** Releases sockets / handles (resolves once they are gone); idempotent. */
   close(): Promise<void>;
 }

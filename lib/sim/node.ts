@@ -1,7 +1,8 @@
 /**
  * A host of the simulated LAN: the node core (lib/node) on the LAN's virtual clock, with in-memory stand-ins
  * for what the daemon does with sockets, rtnetlink and processes: VIPs in a set, announcements and notify
- * runs in lists, scripts answered from outcomes the test sets, links the test sets up or down.
+ * runs in lists, scripts answered from outcomes the test sets, links the test sets up or down, the process
+ * list the test sets (vrrp_track_process).
  */
 import { routeText, ruleText } from '../platform/route-text';
 import EventEmitter from 'eventemitter3';
@@ -15,7 +16,7 @@ import type { InstanceSpec, NodeSpec } from '../node/spec';
 import type { LinkState } from '../node/trackers';
 import type { NodeAction, NodeEvents, NodeStatus, NotifyState, RouterActionObserver } from '../node/types';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
-import type { ScriptOutcome } from '../track';
+import type { ProcessEntry, ScriptOutcome } from '../track';
 import { DEFAULT_ANNOUNCE } from '../node/announce';
 
 /** What a simulated host was asked to do besides sending: one entry per announce or notify action. */
@@ -74,6 +75,8 @@ export class SimHost extends EventEmitter<NodeEvents> {
   private readonly links = new Map<string, LinkState>();
   /** Tracked file contents the test set (a file never set is missing: null). */
   private readonly files = new Map<string, string | null>();
+  /** The processes running on the host, as the test set them (none at first). */
+  private procs: ProcessEntry[] = [];
   /** The deadline the LAN has queued a timer event for. */
   scheduled: number | null = null;
 
@@ -92,6 +95,7 @@ export class SimHost extends EventEmitter<NodeEvents> {
     const host = new SimHost(name, spec, lan, addresses, observer);
     host.perform(host.node.setLinks([...host.links.values()], lan.now));
     host.readFiles();
+    host.readProcesses();
     return host;
   }
 
@@ -111,6 +115,17 @@ export class SimHost extends EventEmitter<NodeEvents> {
   setFile(name: string, text: string | null): void {
     this.files.set(name, text);
     this.perform(this.node.fileText(name, text, this.lan.now));
+  }
+
+  /** The processes running now (vrrp_track_process counts them at once, delays on the LAN's clock). */
+  setProcesses(list: readonly ProcessEntry[]): void {
+    this.procs = [...list];
+    this.readProcesses();
+  }
+
+  /** Feeds the process list, as the daemon scans /proc before start, after reload and every second. */
+  private readProcesses(): void {
+    if (this.node.processScan()) this.perform(this.node.setProcesses(this.procs, this.lan.now));
   }
 
   /** Feeds every tracked file's content (null: missing), as the daemon reads them before start and after reload. */
@@ -139,6 +154,7 @@ export class SimHost extends EventEmitter<NodeEvents> {
     for (const i of spec.instances) i.port = this.name;
     this.perform(this.node.apply(spec, this.lan.now));
     this.readFiles();
+    this.readProcesses();
   }
 
   /** The node's status (the shape of `vrrpd status --json`). */

@@ -7,7 +7,7 @@ import { assertNever } from '../assert';
 import { VrrpError } from '../errors';
 
 /** Which keepalived tracker a {@link Tracker} stands for (`config`: a fault the configuration imposes). */
-export type TrackerKind = 'script' | 'interface' | 'file' | 'config';
+export type TrackerKind = 'script' | 'interface' | 'file' | 'process' | 'config';
 
 /**
  * State of a two-valued tracker. `'init'` until the first result or link report arrives (keepalived's
@@ -49,7 +49,7 @@ export interface WeightOverride {
 }
 
 /**
- * Contribution of a two-valued tracker (script or interface), keepalived's rule:
+ * Contribution of a two-valued tracker (script, interface, process), keepalived's rule:
  * - weight 0: FAULT while down (with `reverse`: FAULT while up);
  * - weight W > 0: adds W while up (with `reverse`: subtracts W while up);
  * - weight W < 0: subtracts |W| while down (with `reverse`: adds |W| while down);
@@ -93,19 +93,20 @@ export class TrackerView implements Tracker {
 }
 
 /**
- * The per-instance view of a two-valued tracker (script or interface), for `forInstance`: the override's
- * weight (checked against `range`; errors name `what`) and reverse, else the tracker's own; the state is
- * read through `state` each time.
+ * The per-instance view of a two-valued tracker (script, interface, process), for `forInstance`: the
+ * override's weight (checked against `range`; errors name `what`) and reverse, else the tracker's own; the
+ * state is read through `state` each time (or the whole contribution through `compute`, when given).
  */
 export function binaryView(
-  tracker: { readonly kind: 'script' | 'interface'; readonly name: string; readonly weight: number; readonly reverse: boolean },
+  tracker: { readonly kind: 'script' | 'interface' | 'process'; readonly name: string; readonly weight: number; readonly reverse: boolean },
   what: string,
   override: WeightOverride,
   range: readonly [number, number],
   state: () => TrackState,
+  compute?: (weight: number, reverse: boolean) => Contribution,
 ): Tracker {
   const weight = checkInteger(`${what}: weight`, override.weight ?? tracker.weight, range[0], range[1]);
-  return new TrackerView(tracker.kind, tracker.name, weight, override.reverse ?? tracker.reverse, (w, r) => binaryContribution(state(), w, r));
+  return new TrackerView(tracker.kind, tracker.name, weight, override.reverse ?? tracker.reverse, compute ?? ((w, r) => binaryContribution(state(), w, r)));
 }
 
 /**
