@@ -3,7 +3,7 @@
  * made through `setLink` / `replaceLink` / `addVip` reach `watchLinks` listeners as Linux's would.
  */
 import { formatAddress, parseAddress } from '../packet/address';
-import { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VmacResult } from './types';
+import { InterfaceAddress, LinkInfo, Platform, splitCidr, Unsubscribe, VipDrops, VmacResult } from './types';
 
 /** One `announce` call as recorded by MemoryPlatform. */
 export interface Announcement {
@@ -22,7 +22,7 @@ function normalize(cidr: string): InterfaceAddress {
 
 /**
  * Platform double. Interfaces exist once named in the constructor or touched by `addVip`;
- * `failNext` makes the next add/remove reject, to test error paths.
+ * `failNext` makes the next add/remove (or vmac, drop-set) call reject, to test error paths.
  */
 export class MemoryPlatform implements Platform {
   private readonly addresses = new Map<string, InterfaceAddress[]>();
@@ -159,6 +159,17 @@ export class MemoryPlatform implements Platform {
     this.state.delete(name);
     this.changed();
     return true;
+  }
+
+  /** The no_accept drops as last set (null: never set), and every `setVipDrops` call, oldest first. */
+  vipDrops: VipDrops | null = null;
+  readonly vipDropCalls: VipDrops[] = [];
+
+  async setVipDrops(drops: VipDrops): Promise<void> {
+    this.take();
+    const copy: VipDrops = { ipv4: [...drops.ipv4], ipv6: [...drops.ipv6], ipv6LinkLocal: drops.ipv6LinkLocal.map((l) => ({ ...l })) };
+    this.vipDropCalls.push(copy);
+    this.vipDrops = copy;
   }
 
   /** Nothing to release. */

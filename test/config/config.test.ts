@@ -200,7 +200,6 @@ describe('a full configuration', () => {
       "k.conf:16:3: lvs_id is keepalived's IPVS connection sync, not VRRP; vrrpd ignores it (run the IPVS sync daemon with ipvsadm --start-daemon on each director)",
       'k.conf:31:3: init_file is read but vrrpd does not create or initialise the tracked file yet; it has no effect',
       'k.conf:42:5: virtual_ipaddress options other than dev (label, scope, brd, peer, ...) is read but vrrpd does not apply them (the address is added with its prefix length on its device) yet; it has no effect',
-      'k.conf:71:3: no_accept is read but vrrpd does not drop packets to the VIPs on a non-owner master (no firewall rule is installed) yet; it has no effect',
       "k.conf:79:3: smtp_alert is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
       'k.conf:81:3: garp_lower_prio_repeat is read but vrrpd does not send GARPs after a lower-priority advert yet; it has no effect',
       'k.conf:53:5: track_script chk_web of vrrp_instance V4 has weight 30, but V4 is in vrrp_sync_group G: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it',
