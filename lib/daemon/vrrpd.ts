@@ -1,8 +1,8 @@
 /**
  * `Vrrpd`: the daemon as a library class, a thin shell around the node core (lib/node). It reads
- * keepalived.conf, prepares the host through the platform (leftovers, vmacs, source addresses), opens
- * the transports, feeds the node packets, link changes, script results and tracked files, arms one timer
- * at the node's next deadline, and carries out its actions (executor.ts). `vrrpd -f` is this class plus
+ * keepalived.conf, prepares the host through the platform (leftovers, vmacs, source addresses, no_accept
+ * drops), opens the transports, feeds the node packets, link changes, script results and tracked files,
+ * arms one timer at the node's next deadline, and carries out its actions (executor.ts). `vrrpd -f` is this class plus
  * signals, pid file and control socket (lib/cli/run.ts).
  */
 import EventEmitter from 'eventemitter3';
