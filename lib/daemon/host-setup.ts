@@ -66,8 +66,8 @@ export function sourcesOf(config: KeepalivedConfig, links: readonly LinkInfo[]):
 /**
  * Makes the platform drop exactly `drops` (lib/node/accept.ts; replacing what a killed daemon left), and
  * logs what is dropped when it changed from `before` (null: unknown, at start). A platform without
- * `setVipDrops` is refused when `drops` is not empty, naming the instances of `spec` that need it.
- * @throws Error when the platform cannot or refuses.
+ * `setVipDrops` is refused when `drops` is not empty, naming the instances of `spec` that need it; with
+ * nothing to drop before or after, a refusal is only a warning. @throws Error when the platform cannot or refuses.
  */
 export async function applyVipDrops(platform: Platform, drops: VipDrops, before: VipDrops | null, spec: NodeSpec, log: LogFn): Promise<void> {
   const names = spec.instances.filter(dropsToVips).map((i) => i.router.name);
@@ -75,7 +75,14 @@ export async function applyVipDrops(platform: Platform, drops: VipDrops, before:
     if (isEmptyVipDrops(drops)) return;
     throw new Error(`instance ${names.join(', ')}: no_accept (or vrrp_strict without accept) needs a platform that drops packets to the VIPs; this one cannot (set \`accept\`)`);
   }
-  await platform.setVipDrops(drops);
+  try {
+    await platform.setVipDrops(drops);
+  } catch (e) {
+    // Nothing to drop: a host without nf_tables (or nft) must still run accept-mode instances.
+    if (!isEmptyVipDrops(drops) || (before !== null && !isEmptyVipDrops(before))) throw e;
+    log('warn', `no_accept: cannot remove drop rules an unclean stop may have left: ${(e as Error).message}`);
+    return;
+  }
   if (before !== null && JSON.stringify(before) === JSON.stringify(drops)) return;
   const all = [...drops.ipv4, ...drops.ipv6, ...drops.ipv6LinkLocal.map((l) => `${l.address}%${l.ifname}`)];
   if (all.length > 0) log('info', `no_accept: packets to ${all.join(', ')} are dropped (instance ${names.join(', ')}, not the address owner and without accept)`);

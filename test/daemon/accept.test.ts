@@ -16,7 +16,7 @@ function inst(name: string, vrid: number, vip: string, extra: string[] = [], pri
 const v4 = (...a: string[]): VipDrops => ({ ipv4: a, ipv6: [], ipv6LinkLocal: [] });
 
 /** One daemon alone on a wire (it becomes MASTER after Master_Down_Interval), with a log of platform calls. */
-function daemon(text: string, platform = new MemoryPlatform({ eth0: ['192.0.2.1/24', 'fe80::1/64'] })) {
+function daemon(text: string, platform = new MemoryPlatform({ eth0: ['192.0.2.1/24', 'fe80::1/64'] }), logs: string[] = []) {
   const clock = new FakeClock();
   const wire = new MemoryWire({ a: { source4: '192.0.2.1', owns: ['192.0.2.1'] } }, () => clock.now());
   const calls: string[] = [];
@@ -29,8 +29,8 @@ function daemon(text: string, platform = new MemoryPlatform({ eth0: ['192.0.2.1/
     const set = p.setVipDrops.bind(p);
     p.setVipDrops = (d) => (calls.push(`drops ${[...d.ipv4, ...d.ipv6].join(',') || '-'}`), set(d));
   }
-  const d = Vrrpd.fromText(text, { platform: p, clock, openTransport: wire.factory('a') });
-  return { clock, p, d, calls };
+  const d = Vrrpd.fromText(text, { platform: p, clock, openTransport: wire.factory('a'), log: (level, line) => logs.push(`${level} ${line}`) });
+  return { clock, p, d, calls, logs };
 }
 
 test('no_accept: the drops are set before the election and the VIP, a takeover sets nothing, stop removes them after the VIP', async () => {
@@ -38,6 +38,7 @@ test('no_accept: the drops are set before the election and the VIP, a takeover s
   await x.d.start();
   expect(x.p.vipDrops).toEqual(v4('192.0.2.100'));
   expect(x.calls).toEqual(['drops 192.0.2.100']);
+  expect(x.logs).toContain('info no_accept: packets to 192.0.2.100 are dropped (instance VI_1, not the address owner and without accept)');
   await x.clock.advanceTo(5000);
   expect(x.d.states()).toEqual({ VI_1: 'MASTER' });
   expect(x.calls).toEqual(['drops 192.0.2.100', 'add 192.0.2.100/24']);
@@ -57,6 +58,16 @@ test('accept (keepalived\'s default) and the owner: start clears what a killed d
     await x.d.stop();
     expect(x.calls.filter((c) => c.startsWith('drops'))).toEqual(['drops -']);
   }
+});
+
+test('start with nothing to drop: a platform refusing the clean-up (no nf_tables) is a warning, not a failed start', async () => {
+  const x = daemon(inst('VI_1', 51, '192.0.2.100/24'));
+  x.p.failNext = new Error('nft -f - refused the VIP drop rules (exit 1): Error: Could not process rule: Operation not supported');
+  await x.d.start();
+  await x.clock.advanceTo(5000);
+  expect(x.d.states()).toEqual({ VI_1: 'MASTER' });
+  expect(x.logs).toContain('warn no_accept: cannot remove drop rules an unclean stop may have left: nft -f - refused the VIP drop rules (exit 1): Error: Could not process rule: Operation not supported');
+  await x.d.stop();
 });
 
 test('reload: an unchanged drop set sets nothing; a changed one is widened to the union before the VIPs move and narrowed after', async () => {
