@@ -32,5 +32,5 @@ export type { TransportFactory, TransportRequest } from './daemon/endpoints';
 export type { Clock, TimerHandle } from './daemon/clock';
 export type { LogFn, CommandRunner } from './daemon/executor';
 export { MemoryPlatform, LinuxPlatform, ScriptPlatform } from './platform';
-export type { Platform, LinkInfo, InterfaceAddress, Unsubscribe, VmacResult } from './platform';
+export type { Platform, LinkInfo, InterfaceAddress, Unsubscribe, VipDrops, VmacResult } from './platform';
 export type { VrrpTransport, TransportCounters } from './transport/types';

@@ -10,7 +10,7 @@ const BFD = 'is BFD, which vrrpd does not implement; ignored';
 const PROCESS = "tunes keepalived's own processes (names, scheduling, memory, namespaces, pid files); vrrpd ignores it (set it on the vrrpd service, e.g. in its systemd unit)";
 const SNMP = 'is SNMP/DBus, which vrrpd does not offer; ignored (use `vrrpd status` or the metrics)';
 const BUFFERS = "sizes keepalived's netlink/socket buffers; vrrpd ignores it";
-const FIREWALL = 'configures the firewall keepalived uses for no_accept and VMACs; vrrpd installs no firewall rules and ignores it';
+const FIREWALL = 'configures the firewall keepalived uses for no_accept and VMACs; vrrpd ignores it (its no_accept drops live in its own nftables table, inet vrrpd)';
 const RELOAD = "controls keepalived's configuration reloads and dumps; vrrpd ignores it (reload vrrpd with SIGHUP)";
 
 /** global_defs keywords with their reason. */

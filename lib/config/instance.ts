@@ -219,7 +219,7 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'skip_check_adv_addr': inst.skipCheckAdvAddr = boolFlag(s, w); break;
     case 'v3_checksum_as_v2': inst.v3ChecksumAsV2 = flag(s, w); break;
     case 'accept': inst.accept = flag(s, w); p.acceptSet = true; p.acceptTok = s.token; break;
-    case 'no_accept': flag(s, w); inst.accept = false; p.acceptSet = true; p.acceptTok = s.token; later('drop packets to the VIPs on a non-owner master (no firewall rule is installed)'); break;
+    case 'no_accept': flag(s, w); inst.accept = false; p.acceptSet = true; p.acceptTok = s.token; break;
     case 'dont_track_primary': inst.dontTrackPrimary = flag(s, w); break;
     case 'strict_mode': inst.strictMode = boolFlag(s, w); break;
     case 'notify_deleted': {

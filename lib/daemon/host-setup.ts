@@ -1,14 +1,16 @@
 /**
  * What the daemon does on the host before the node core runs: removes what an unclean stop left behind
- * (VIPs of our instances, their vmacs), makes the vmacs of `use_vmac` instances, and finds each instance's
- * source address on its interface. All through the platform.
+ * (VIPs of our instances, their vmacs), makes the vmacs of `use_vmac` instances, finds each instance's
+ * source address on its interface, and installs the no_accept drop rules. All through the platform.
  */
 import type { KeepalivedConfig, VrrpInstance } from '../config/types';
+import { dropsToVips } from '../node/accept';
 import { configuredSource, routingOf, vipSpecsOf } from '../node/from-config';
+import type { NodeSpec } from '../node/spec';
 import { vmacOf } from '../node/vmac-plan';
 import { routeText, ruleText } from '../platform/route-text';
 import { canonicalAddress } from '../packet/address';
-import { LinkInfo, Platform, splitCidr } from '../platform/types';
+import { isEmptyVipDrops, LinkInfo, Platform, splitCidr, VipDrops } from '../platform/types';
 import type { LogFn } from './executor';
 
 /**
@@ -65,4 +67,30 @@ export function sourceOf(inst: VrrpInstance, links: readonly LinkInfo[]): string
 /** Source addresses of every instance of `config`. @throws Error for the first instance without one. */
 export function sourcesOf(config: KeepalivedConfig, links: readonly LinkInfo[]): Map<string, string> {
   return new Map(config.instances.map((i) => [i.name, sourceOf(i, links)]));
+}
+
+/**
+ * Makes the platform drop exactly `drops` (lib/node/accept.ts; replacing what a killed daemon left), and
+ * logs what is dropped when it changed from `before` (null: unknown, at start). A platform without
+ * `setVipDrops` is refused when `drops` is not empty, naming the instances of `spec` that need it; with
+ * nothing to drop before or after, a refusal is only a warning. @throws Error when the platform cannot or refuses.
+ */
+export async function applyVipDrops(platform: Platform, drops: VipDrops, before: VipDrops | null, spec: NodeSpec, log: LogFn): Promise<void> {
+  const names = spec.instances.filter(dropsToVips).map((i) => i.router.name);
+  if (!platform.setVipDrops) {
+    if (isEmptyVipDrops(drops)) return;
+    throw new Error(`instance ${names.join(', ')}: no_accept (or vrrp_strict without accept) needs a platform that drops packets to the VIPs; this one cannot (set \`accept\`)`);
+  }
+  try {
+    await platform.setVipDrops(drops);
+  } catch (e) {
+    // Nothing to drop: a host without nf_tables (or nft) must still run accept-mode instances.
+    if (!isEmptyVipDrops(drops) || (before !== null && !isEmptyVipDrops(before))) throw e;
+    log('warn', `no_accept: cannot remove drop rules an unclean stop may have left: ${(e as Error).message}`);
+    return;
+  }
+  if (before !== null && JSON.stringify(before) === JSON.stringify(drops)) return;
+  const all = [...drops.ipv4, ...drops.ipv6, ...drops.ipv6LinkLocal.map((l) => `${l.address}%${l.ifname}`)];
+  if (all.length > 0) log('info', `no_accept: packets to ${all.join(', ')} are dropped (instance ${names.join(', ')}, not the address owner and without accept)`);
+  else if (before !== null) log('info', 'no_accept: no VIP is dropped any more');
 }

@@ -1,8 +1,8 @@
 /**
  * `Vrrpd`: the daemon as a library class, a thin shell around the node core (lib/node). It reads
- * keepalived.conf, prepares the host through the platform (leftovers, vmacs, source addresses), opens
- * the transports, feeds the node packets, link changes, script results, tracked files and process
- * snapshots (vrrp_track_process), arms one timer
+ * keepalived.conf, prepares the host through the platform (leftovers, vmacs, source addresses, no_accept
+ * drops), opens the transports, feeds the node packets, link changes, script results, tracked files and
+ * process snapshots (vrrp_track_process), arms one timer
  * at the node's next deadline, and carries out its actions (executor.ts). `vrrpd -f` is this class plus
  * signals, pid file and control socket (lib/cli/run.ts).
  */
@@ -13,20 +13,22 @@ import { loadConfig } from '../config/load';
 import { parseConfigText } from '../config/parse';
 import type { ConfigWarning, KeepalivedConfig } from '../config/types';
 import { canonicalAddressCached } from '../packet/address-cache';
+import { sameVipDrops, unionVipDrops, vipDropsOf } from '../node/accept';
 import { nodeSpecOf } from '../node/from-config';
 import { VrrpNode } from '../node/node';
+import type { NodeSpec } from '../node/spec';
 import type { LinkState } from '../node/trackers';
 import type { InstanceStatus, NodeEvent, NodeEvents, NodeStatus } from '../node/types';
 import { vmacOf } from '../node/vmac-plan';
 import { LinuxPlatform } from '../platform/linux';
 import { scanProcesses } from '../platform/processes';
-import type { LinkInfo, Platform, Unsubscribe } from '../platform/types';
+import { isEmptyVipDrops, LinkInfo, noVipDrops, Platform, Unsubscribe, VipDrops } from '../platform/types';
 import { Clock, systemClock, TimerHandle } from './clock';
 import { runCommand } from './command';
 import { claimControlSocket, startControlSocket } from './control';
 import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
 import { CommandRunner, Executor, LogFn } from './executor';
-import { createVmac, removeLeftovers, sourcesOf } from './host-setup';
+import { applyVipDrops, createVmac, removeLeftovers, sourcesOf } from './host-setup';
 import { initTrackFiles } from './init-file';
 import { InterfaceWatch, vmacRepairs } from './interface-watch';
 import { NotifyFifo, fifoLine, notifyFifosOf } from './notify-fifo';
@@ -108,6 +110,8 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   private fifos: NotifyFifo[] = [];
   private readonly run: CommandRunner;
   private readonly processes: ProcessPoller;
+  /** The no_accept drops the platform holds (null: not set by this daemon). */
+  private drops: VipDrops | null = null;
 
   private constructor(private source: Source, parsed: { config: KeepalivedConfig; warnings: ConfigWarning[] }, private readonly opts: VrrpdOptions) {
     super();
@@ -242,7 +246,11 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       await this.openFifos(this.config);
       for (const inst of this.config.instances) await createVmac(inst, this.platform, this.log);
       this.links = await this.platform.links();
-      const node = new VrrpNode(nodeSpecOf(this.config, sourcesOf(this.config, this.links)));
+      const spec = nodeSpecOf(this.config, sourcesOf(this.config, this.links));
+      // Before any election, and also when empty (it replaces a table a killed daemon left): no VIP is
+      // ever up without its drop. Static: a BACKUP has no VIP to drop packets for (lib/node/accept.ts).
+      await this.setDrops(vipDropsOf(spec), spec);
+      const node = new VrrpNode(spec);
       this.openEndpoints(node);
       // Announcers ready before any election: the first GARP after a takeover must not wait for a process.
       const devs = new Set(node.instanceNames().map((n) => node.instanceSpec(n).announceDev));
@@ -334,6 +342,11 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       await this.openFifos(parsed.config);
     }
     await initTrackFiles(parsed.config.trackFiles, true, this.log);
+    // The union of the old and the new drops while VIPs move (a refusal leaves the running configuration),
+    // the new ones once they have moved.
+    const drops = vipDropsOf(spec);
+    const during = unionVipDrops(this.drops ?? noVipDrops(), drops);
+    if (!this.drops || !sameVipDrops(during, this.drops)) await this.setDrops(during, spec);
     this.exec.run(this.node.apply(spec, this.clock.now()));
     this.arm();
     await this.processes.poll();
@@ -341,6 +354,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     const node = this.node;
     await Promise.all([...new Set(node.instanceNames().map((n) => node.instanceSpec(n).announceDev))].map((d) => this.platform.prepareAnnounce?.(d)));
     await this.exec.settled();
+    if (!this.drops || !sameVipDrops(drops, this.drops)) await this.setDrops(drops, spec).catch((e: Error) => this.log('warn', `no_accept: ${e.message}`));
     const kept = new Set(parsed.config.instances.map((i) => vmacOf(i)?.name).filter((n) => n !== undefined));
     for (const inst of this.config.instances) {
       const v = vmacOf(inst);
@@ -385,6 +399,12 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     return this.fifos.map((f) => ({ path: f.path, written: f.written, dropped: f.dropped }));
   }
 
+  /** Has the platform drop exactly `drops` (see host-setup.ts applyVipDrops) and remembers them. */
+  private async setDrops(drops: VipDrops, spec: NodeSpec): Promise<void> {
+    await applyVipDrops(this.platform, drops, this.drops, spec, this.log);
+    if (this.platform.setVipDrops) this.drops = drops;
+  }
+
   /** Status: one object per instance (see InstanceStatus), sync groups, unclaimed drops, transports. */
   status(): VrrpdStatus {
     const base = this.node?.status() ?? { instances: [], syncGroups: [], unclaimed: {} };
@@ -413,7 +433,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     return { error: `unknown command ${cmd}` };
   }
 
-  /** Priority 0 from every MASTER, every VIP removed, sockets closed, vmacs removed, pid file released. Idempotent. */
+  /** Priority 0 from every MASTER, every VIP removed, then its drop rules, sockets closed, vmacs removed, pid file released. Idempotent. */
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
@@ -431,6 +451,11 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
         // Let the priority-0 adverts leave before the sockets close.
         await new Promise((res) => setTimeout(res, 50));
         this.endpoints.closeAll();
+        // The VIPs are gone: now their drop rules can go.
+        if (this.drops && !isEmptyVipDrops(this.drops) && this.platform.setVipDrops) {
+          await this.platform.setVipDrops(noVipDrops()).catch((e: Error) => this.log('warn', `no_accept: removing the drop rules: ${e.message}`));
+          this.drops = null;
+        }
         // Vmacs before the platform's handles close (removeVmac closes the frame sender on the vmac first).
         for (const inst of this.config.instances) {
           const v = vmacOf(inst);

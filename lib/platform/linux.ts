@@ -1,16 +1,18 @@
 /**
  * Platform on Linux through rtnetlink (see netlink.ts: a link cache fed by the kernel's notifications,
  * requests for the changes), acting in whatever network namespace the process runs in, and libpcap for
- * the announcements (in a child process per interface: see ForkedSender). Spawns no process. Needs
- * CAP_NET_ADMIN (addresses, vmacs) and CAP_NET_RAW (announce).
+ * the announcements (in a child process per interface: see ForkedSender). Needs
+ * CAP_NET_ADMIN (addresses, vmacs, the no_accept firewall) and CAP_NET_RAW (announce). Besides the senders it
+ * runs one program, `nft`, for the no_accept drop rules: at start, on a reload that changes them, at stop.
  */
 import { buildGratuitousArp } from '../packet/arp';
 import { buildUnsolicitedNa } from '../packet/ndisc';
 import { ForkedSender } from '../transport/forked-sender';
 import type { ProcessEntry } from '../track/process-match';
+import { applyVipDrops, NftOptions } from './firewall';
 import { Rtnetlink } from './netlink';
 import { scanProcesses } from './processes';
-import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipOptions, VmacResult } from './types';
+import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipDrops, VipOptions, VmacResult } from './types';
 import { createVmac, removeVmac, restoreLeftSysctls } from './vmac';
 
 /** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
@@ -35,6 +37,8 @@ export interface LinuxPlatformOptions {
    * next start after a SIGKILL puts them back (`recover`). Default: none.
    */
   sysctlStateFile?: string;
+  /** nftables table (family inet) and program of the no_accept drops (firewall.ts); default `vrrpd`, `nft`. */
+  nft?: NftOptions;
 }
 
 /** Linux implementation of `Platform` (see the module comment). The constructor does no I/O. */
@@ -42,6 +46,7 @@ export class LinuxPlatform implements Platform {
   private readonly openSender: (ifname: string) => FrameSender;
   private readonly sysctlRoot?: string;
   private readonly sysctlStateFile?: string;
+  private readonly nft: NftOptions;
   private readonly senders = new Map<string, FrameSender>();
   /** rtnetlink sockets, opened on first use. */
   private readonly netlink: Rtnetlink;
@@ -50,6 +55,7 @@ export class LinuxPlatform implements Platform {
     this.openSender = opts.openSender ?? ((ifname) => new ForkedSender(ifname));
     this.sysctlRoot = opts.sysctlRoot;
     this.sysctlStateFile = opts.sysctlStateFile;
+    this.nft = opts.nft ?? {};
     this.netlink = new Rtnetlink({ timeoutMs: opts.timeoutMs });
   }
 
@@ -170,6 +176,11 @@ export class LinuxPlatform implements Platform {
   /** Puts back the sysctls a daemon killed with SIGKILL left changed (the state file's); returns them. */
   async recover(): Promise<string[]> {
     return this.sysctlStateFile ? restoreLeftSysctls(this.sysctlStateFile) : [];
+  }
+
+  /** no_accept: `table inet vrrpd` written whole by one `nft -f -` run (see firewall.ts). */
+  setVipDrops(drops: VipDrops): Promise<void> {
+    return applyVipDrops(drops, this.nft);
   }
 
   /** Closes the rtnetlink sockets and the frame senders; resolves once the senders' children have exited. */

@@ -5,7 +5,7 @@
 import { formatAddress, parseAddress } from '../packet/address';
 import type { ProcessEntry } from '../track/process-match';
 import { routeText, ruleText } from './route-text';
-import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipOptions, VmacResult } from './types';
+import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipDrops, VipOptions, VmacResult } from './types';
 
 /** One `announce` call as recorded by MemoryPlatform. */
 export interface Announcement {
@@ -24,7 +24,7 @@ function normalize(cidr: string): InterfaceAddress {
 
 /**
  * Platform double. Interfaces exist once named in the constructor or touched by `addVip`;
- * `failNext` makes the next add/remove reject, to test error paths.
+ * `failNext` makes the next add/remove (or vmac, drop-set) call reject, to test error paths.
  */
 export class MemoryPlatform implements Platform {
   private readonly addresses = new Map<string, InterfaceAddress[]>();
@@ -207,6 +207,17 @@ export class MemoryPlatform implements Platform {
     this.state.delete(name);
     this.changed();
     return true;
+  }
+
+  /** The no_accept drops as last set (null: never set), and every `setVipDrops` call, oldest first. */
+  vipDrops: VipDrops | null = null;
+  readonly vipDropCalls: VipDrops[] = [];
+
+  async setVipDrops(drops: VipDrops): Promise<void> {
+    this.take();
+    const copy: VipDrops = { ipv4: [...drops.ipv4], ipv6: [...drops.ipv6], ipv6LinkLocal: drops.ipv6LinkLocal.map((l) => ({ ...l })) };
+    this.vipDropCalls.push(copy);
+    this.vipDrops = copy;
   }
 
   /** Nothing to release. */

@@ -2,10 +2,11 @@
  * A platform that hands VIP changes to the user's own command (for hosts where addresses are managed by
  * something else: a cloud API, a routing daemon, a firewall). vrrpd runs `COMMAND add IFNAME CIDR` and
  * `COMMAND del IFNAME CIDR` (no shell, own process group, killed after the timeout); exit 0 is success,
- * anything else an error the daemon logs and counts. Links, listing and announcing are left to `base`.
+ * anything else an error the daemon logs and counts. Links, listing, announcing and the no_accept drops are
+ * left to `base`.
  */
 import { runCommand, splitCommand } from '../daemon/command';
-import type { InterfaceAddress, LinkInfo, Platform, Unsubscribe } from './types';
+import { InterfaceAddress, isEmptyVipDrops, LinkInfo, Platform, Unsubscribe, VipDrops } from './types';
 
 export interface ScriptPlatformOptions {
   /** The command line, e.g. "/usr/local/sbin/vip-hook --site a"; the verb, interface and CIDR are appended. */
@@ -60,6 +61,12 @@ export class ScriptPlatform implements Platform {
 
   recover(): Promise<string[]> {
     return this.opts.base.recover?.() ?? Promise.resolve([]);
+  }
+
+  /** The host's firewall stays the base's (an error when it has none and `drops` is not empty). */
+  setVipDrops(drops: VipDrops): Promise<void> {
+    if (this.opts.base.setVipDrops) return this.opts.base.setVipDrops(drops);
+    return isEmptyVipDrops(drops) ? Promise.resolve() : Promise.reject(new Error('the base platform cannot drop packets to VIPs (no_accept)'));
   }
 
   prepareAnnounce(ifname: string): Promise<void> {

@@ -198,8 +198,40 @@ export interface Platform {
    * the daemon reads /proc itself (processes.ts) when a platform has none. Linux: a /proc scan.
    */
   processes?(options: { cmdline: boolean }): Promise<ProcessEntry[]>;
+
+  /**
+   * Accept_Mode (RFC 9568 §6.1): makes the host drop packets addressed to (and sent from) exactly the
+   * addresses of `drops`, replacing whatever an earlier call, or a daemon killed before it could stop,
+   * installed; an empty `drops` removes the rules. Neighbour discovery for these addresses keeps working
+   * (and ARP, which is not IP). Linux: one nftables table (firewall.ts). Optional: a platform without it
+   * cannot run `no_accept` instances. @throws Error when the OS refuses.
+   */
+  setVipDrops?(drops: VipDrops): Promise<void>;
   /** Releases sockets / handles (resolves once they are gone); idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * The VIPs whose packets the host must not accept: those of every non-owner instance without accept mode
+ * (keepalived `no_accept`, or `vrrp_strict` without `accept`), virtual_ipaddress and _excluded alike.
+ * Addresses in canonical text (RFC 5952 for IPv6), each list sorted, without duplicates.
+ */
+export interface VipDrops {
+  ipv4: string[];
+  /** IPv6 addresses outside fe80::/10. */
+  ipv6: string[];
+  /** Link-local IPv6 VIPs with the interface they are on (the same fe80:: address may be on several links). */
+  ipv6LinkLocal: Array<{ address: string; ifname: string }>;
+}
+
+/** A VipDrops with no address (no drop rule). */
+export function noVipDrops(): VipDrops {
+  return { ipv4: [], ipv6: [], ipv6LinkLocal: [] };
+}
+
+/** True when `drops` holds no address. */
+export function isEmptyVipDrops(drops: VipDrops): boolean {
+  return drops.ipv4.length + drops.ipv6.length + drops.ipv6LinkLocal.length === 0;
 }
 
 /** What `createVmac` did, and how long it took. */

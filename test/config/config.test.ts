@@ -196,7 +196,6 @@ describe('a full configuration', () => {
     expect(messages(r)).toEqual([
       "k.conf:15:3: notification_email_from is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
       "k.conf:16:3: lvs_id is keepalived's IPVS connection sync, not VRRP; vrrpd ignores it (run the IPVS sync daemon with ipvsadm --start-daemon on each director)",
-      'k.conf:71:3: no_accept is read but vrrpd does not drop packets to the VIPs on a non-owner master (no firewall rule is installed) yet; it has no effect',
       "k.conf:79:3: smtp_alert is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
       'k.conf:53:5: track_script chk_web of vrrp_instance V4 has weight 30, but V4 is in vrrp_sync_group G: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it',
       'k.conf:56:5: track_file tf of vrrp_instance V4 has weight -254, but V4 is in vrrp_sync_group G: its weight is set to 0 (a failure means FAULT), as keepalived does; add sync_group_tracking_weight to the group to keep it',

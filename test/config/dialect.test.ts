@@ -276,7 +276,7 @@ describe('requested wordings and keepalived\'s own', () => {
     expect(messages(parse(`global_defs {\n  notification_email {\n    a@b\n  }\n  enable_snmp_vrrp\n  vrrp_iptables\n}\n${inst()}`))).toEqual([
       "k.conf:2:3: notification_email is keepalived's e-mail alerting; vrrpd sends no e-mail and ignores it (send mail from a notify script)",
       'k.conf:5:3: enable_snmp_vrrp is SNMP/DBus, which vrrpd does not offer; ignored (use `vrrpd status` or the metrics)',
-      'k.conf:6:3: vrrp_iptables configures the firewall keepalived uses for no_accept and VMACs; vrrpd installs no firewall rules and ignores it',
+      'k.conf:6:3: vrrp_iptables configures the firewall keepalived uses for no_accept and VMACs; vrrpd ignores it (its no_accept drops live in its own nftables table, inet vrrpd)',
     ]);
   });
 });
