@@ -7,7 +7,7 @@ import type { ConfigNode } from './parser';
 import { arg, block, boolFlag, extraArgs, flag, intArg, loc, msArg, noBlock, secondsOf, textArg, type Warnings } from './context';
 import { addressArg, parseUnicastPeers, parseVirtualAddressBlock } from './addresses';
 import { applyNotify, parseAuthentication, parseTrackBlock, type KnownNames } from './tracking';
-import { garpExtraIf, scriptCommand } from './global';
+import { garpExtraIf, multicastGroupOf, scriptCommand } from './global';
 import { INSTANCE_FOREIGN } from './foreign';
 import { parseRoute, parseRouteBlock, parseRule } from './routes';
 import type { GlobalDefs, VrrpInstance } from './types';
@@ -31,7 +31,7 @@ export const INSTANCE_KEYWORDS = [
   'lower_prio_no_advert', 'v3_checksum_as_v2', 'accept', 'no_accept', 'dont_track_primary', 'strict_mode', 'notify_master', 'notify_backup',
   'notify_fault', 'notify_stop', 'notify', 'notify_deleted', 'notify_master_rx_lower_pri', 'notify_priority_changes', 'vrf', 'use_vmac_addr',
   'use_ipvlan', 'native_ipv6', 'mcast_dst_ip', 'track_src_ip', 'check_unicast_src', 'unicast_fault_no_peer', 'unicast_ttl', 'old_unicast_checksum',
-  'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'garp_extra_if', 'down_timer_adverts', 'higher_prio_send_advert', 'promote_secondaries',
+  'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'garp_extra_if', 'vmac_garp_intvl', 'down_timer_adverts', 'higher_prio_send_advert', 'promote_secondaries',
   'virtual_routes', 'virtual_rules', 'skip_check_adv_addr',
 ];
 
@@ -163,11 +163,11 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'use_ipvlan': noBlock(s); inst.useIpvlan = s.args.map((t) => t.text); later('create ipvlan interfaces'); break;
     case 'vrf': inst.vrf = textArg(s, 'a VRF interface name', w); later('bind to a VRF'); break;
     case 'native_ipv6': flag(s, w); w.add(s.token, 'native_ipv6 is deprecated in keepalived: the family comes from the virtual addresses; ignored'); break;
-    case 'mcast_dst_ip': { const a = addressArg(s, w); inst.mcastDstIp = a.address; p.srcs.push(a); later('send to another multicast group than 224.0.0.18 / ff02::12'); break; }
+    case 'mcast_dst_ip': { const a = addressArg(s, w); inst.mcastDstIp = multicastGroupOf(a.at, s.keyword); p.srcs.push(a); break; }
     case 'track_src_ip': inst.trackSrcIp = flag(s, w); later('go to FAULT when the configured source address disappears'); break;
     case 'check_unicast_src': inst.checkUnicastSrc = flag(s, w); later('check that an advert comes from a unicast_peer'); break;
     case 'unicast_fault_no_peer': inst.unicastFaultNoPeer = flag(s, w); later('go to FAULT without unicast peers'); break;
-    case 'unicast_ttl': inst.unicastTtl = intArg(s, 0, 255, w); later('set the TTL of unicast adverts (255 is sent)'); break;
+    case 'unicast_ttl': inst.unicastTtl = intArg(s, 0, 255, w); break;
     case 'old_unicast_checksum': {
       noBlock(s);
       extraArgs(s, 1, w);
@@ -183,11 +183,14 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'garp_master_refresh_repeat': inst.garpMasterRefreshRepeat = intArg(s, 0, 1000, w); break;
     case 'garp_lower_prio_delay': inst.garpLowerPrioDelayMs = msArg(s, 0, 1000, w); later('send GARPs after a lower-priority advert'); break;
     case 'garp_lower_prio_repeat': inst.garpLowerPrioRepeat = intArg(s, 0, 1000, w); later('send GARPs after a lower-priority advert'); break;
-    case 'garp_extra_if': inst.garpExtraIf = garpExtraIf(s, w); later('send periodic GARP/NA on extra interfaces'); break;
+    case 'garp_extra_if': case 'vmac_garp_intvl':
+      inst.garpExtraIf = garpExtraIf(s, w);
+      if (s.keyword === 'vmac_garp_intvl') w.add(s.token, 'vmac_garp_intvl is deprecated in keepalived; write garp_extra_if');
+      break;
     case 'down_timer_adverts': inst.downTimerAdverts = intArg(s, 1, 100, w); p.downTimerTok = s.token; later('change the master down timer (3 advert intervals, RFC 9568)'); break;
     case 'lower_prio_no_advert': inst.lowerPrioNoAdvert = boolFlag(s, w); p.lowerPrioTok = s.token; break;
     case 'higher_prio_send_advert': inst.higherPrioSendAdvert = boolFlag(s, w); p.higherPrioTok = s.token; if (inst.higherPrioSendAdvert) later('send an advert before yielding to a higher priority'); break;
-    case 'promote_secondaries': inst.promoteSecondaries = flag(s, w); later('set promote_secondaries on the interface'); break;
+    case 'promote_secondaries': inst.promoteSecondaries = flag(s, w); break;
     case 'virtual_routes': append(inst.virtualRoutes, parseRouteBlock(s, parseRoute, w)); later('add or remove routes with the VIPs'); break;
     case 'virtual_rules': append(inst.virtualRules, parseRouteBlock(s, parseRule, w)); later('add or remove rules with the VIPs'); break;
     case 'skip_check_adv_addr': inst.skipCheckAdvAddr = boolFlag(s, w); later('skip the address check of adverts from the same master (it checks every advert)'); break;
@@ -215,7 +218,8 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
 function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pending, w: Warnings, statementErrors: boolean): void {
   const name = inst.name;
   if (p.interfaceName === undefined) {
-    if (!statementErrors || !w.errors.some((e) => e.message.includes('cannot use a loopback interface'))) w.error(node.token, `vrrp_instance ${name} has no interface; add \`interface IFNAME\``);
+    const dflt = global.defaultInterface === undefined ? '' : ` (default_interface ${global.defaultInterface} does not apply to a vrrp_instance: keepalived 2.2.7 refuses it too)`;
+    if (!statementErrors || !w.errors.some((e) => e.message.includes('cannot use a loopback interface'))) w.error(node.token, `vrrp_instance ${name} has no interface; add \`interface IFNAME\`${dflt}`);
   } else inst.interface = p.interfaceName;
   if (!p.vridTok) w.error(node.token, `vrrp_instance ${name} has no virtual_router_id; add \`virtual_router_id 1..255\``);
   else inst.vridAt = loc(p.vridTok);

@@ -11,7 +11,9 @@ import type { Server } from 'node:net';
 import { loadConfig } from '../config/load';
 import { parseConfigText } from '../config/parse';
 import type { ConfigWarning, KeepalivedConfig } from '../config/types';
+import { isMulticastAddress } from '../packet/address';
 import { canonicalAddressCached } from '../packet/address-cache';
+import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import { nodeSpecOf } from '../node/from-config';
 import { VrrpNode } from '../node/node';
 import type { LinkState } from '../node/trackers';
@@ -60,6 +62,20 @@ export interface VrrpdStatus extends NodeStatus {
 
 /** Where the configuration came from (what `reload()` without an argument reads again). */
 type Source = { path: string } | { text: string; file: string };
+
+/**
+ * The multicast groups the instances on (ifname, family) send to, when other than the IANA group alone
+ * (`vrrp_mcast_group4/6`, `mcast_dst_ip`); undefined: the transport's default.
+ */
+function multicastGroupsOn(node: VrrpNode, ifname: string, family: 4 | 6): string[] | undefined {
+  const groups = new Set<string>();
+  for (const n of node.instanceNames()) {
+    const s = node.instanceSpec(n);
+    if (s.rxInterface === ifname && s.router.family === family) for (const d of s.destinations) if (isMulticastAddress(d)) groups.add(d);
+  }
+  const list = [...groups].sort();
+  return list.length === 0 || (list.length === 1 && list[0] === (family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6)) ? undefined : list;
+}
 
 function linkStates(links: readonly LinkInfo[]): LinkState[] {
   return links.map((l) => ({ ifname: l.ifname, up: l.up, addresses: l.addresses.map((a) => canonicalAddressCached(a.address)) }));
@@ -182,7 +198,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       // From a vmac the kernel would pick a VIP as IPv4 source: send from the base's address instead.
       const on = node.instanceNames().map((n) => node.instanceSpec(n)).find((s) => s.rxInterface === ifname && s.router.family === family);
       const source = on && on.rxInterface !== on.interface ? on.router.primaryAddress : undefined;
-      this.endpoints.ensure(ifname, family, node.lookup(ifname), source);
+      this.endpoints.ensure(ifname, family, node.lookup(ifname), source, multicastGroupsOn(node, ifname, family));
       this.watch.watch(ifname);
     }
     this.endpoints.retain(keep);

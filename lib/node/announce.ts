@@ -17,6 +17,19 @@ export interface AnnounceConfig {
   refreshRepeat: number;
   /** vrrp_garp_interval / vrrp_gna_interval: gap between announcements of one burst (default 0). */
   intervalMs: number;
+  /**
+   * `garp_extra_if`: while MASTER, every `intervalMs` one announcement on each of `targets` (interfaces
+   * carrying VIPs other than the announcing one; `mac` undefined: the interface's own). First one
+   * `intervalMs` after entering MASTER.
+   */
+  extra?: { intervalMs: number; targets: ExtraAnnounceTarget[] };
+}
+
+/** One interface of `garp_extra_if` and the address announced there. */
+export interface ExtraAnnounceTarget {
+  dev: string;
+  mac?: string;
+  addresses: string[];
 }
 
 export const DEFAULT_ANNOUNCE: AnnounceConfig = { delayMs: 5000, repeat: 5, refreshMs: 0, refreshRepeat: 1, intervalMs: 0 };
