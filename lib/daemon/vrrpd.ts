@@ -26,7 +26,7 @@ import { runCommand } from './command';
 import { claimControlSocket, startControlSocket } from './control';
 import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
 import { CommandRunner, Executor, LogFn } from './executor';
-import { createVmac, removeLeftovers, sourcesOf } from './host-setup';
+import { applyPromoteSecondaries, createVmac, removeLeftovers, sourcesOf } from './host-setup';
 import { InterfaceWatch, vmacRepairs } from './interface-watch';
 import { acquirePidFile, releasePidFile } from './pidfile';
 
@@ -221,6 +221,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       for (const file of (await this.platform.recover?.()) ?? []) this.log('info', `put back ${file}, left changed by an unclean stop`);
       await removeLeftovers(this.config.instances, this.platform, this.log);
       for (const inst of this.config.instances) await createVmac(inst, this.platform, this.log);
+      await applyPromoteSecondaries([], this.config.instances, this.platform, this.log);
       this.links = await this.platform.links();
       const node = new VrrpNode(nodeSpecOf(this.config, sourcesOf(this.config, this.links)));
       this.openEndpoints(node);
@@ -316,6 +317,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       const v = vmacOf(inst);
       if (v && !kept.has(v.name) && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch(() => false);
     }
+    await applyPromoteSecondaries(this.config.instances, parsed.config.instances, this.platform, this.log);
     this.source = next;
     this.config = parsed.config;
     this.warnings = parsed.warnings;
@@ -367,6 +369,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
           const v = vmacOf(inst);
           if (v && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch((e: Error) => this.log('warn', `instance ${inst.name}: removing ${v.name}: ${e.message}`));
         }
+        await applyPromoteSecondaries(this.config.instances, [], this.platform, this.log);
         await this.platform.close();
         await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
         if (this.opts.pidFile) releasePidFile(this.opts.pidFile);
