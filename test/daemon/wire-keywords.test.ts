@@ -66,6 +66,17 @@ test('vrrp_mcast_group4: both transports join 224.0.0.19, every advert goes ther
   await stopAll(x);
 });
 
+test('a reload that changes the group reopens the transport joined to the new one; adverts follow it', async () => {
+  const x = pair([globals('vrrp_mcast_group4 224.0.0.19') + instance(150)]);
+  await run(x, 5000);
+  await x.d[0].reload(globals('vrrp_mcast_group4 224.0.0.20') + instance(150));
+  const since = x.clock.now();
+  await x.clock.advanceTo(since + 3000);
+  expect(x.wire.ports.map((p) => [p.req.groups, p.closed])).toEqual([[['224.0.0.19'], true], [['224.0.0.20'], false]]);
+  expect(new Set(x.wire.sent.filter((p) => p.t > since).map((p) => p.dst))).toEqual(new Set(['224.0.0.20']));
+  await stopAll(x);
+});
+
 test('a daemon on the IANA group does not hear one on 224.0.0.19 (it joined only 224.0.0.18): both MASTER', async () => {
   const x = pair([globals('vrrp_mcast_group4 224.0.0.19') + instance(150), instance(100)]);
   await run(x, 5000);
