@@ -54,6 +54,7 @@ interface Pending {
   lowerPrioTok?: Token;
   higherPrioTok?: Token;
   xmitBaseTok?: Token;
+  garpExtraTok?: Token;
   vmacMacTok?: Token;
   downTimerTok?: Token;
   peers: { address: string; family: 4 | 6; at: Token }[];
@@ -185,6 +186,7 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'garp_lower_prio_repeat': inst.garpLowerPrioRepeat = intArg(s, 0, 1000, w); later('send GARPs after a lower-priority advert'); break;
     case 'garp_extra_if': case 'vmac_garp_intvl':
       inst.garpExtraIf = garpExtraIf(s, w);
+      p.garpExtraTok = s.token;
       if (s.keyword === 'vmac_garp_intvl') w.add(s.token, 'vmac_garp_intvl is deprecated in keepalived; write garp_extra_if');
       break;
     case 'down_timer_adverts': inst.downTimerAdverts = intArg(s, 1, 100, w); p.downTimerTok = s.token; later('change the master down timer (3 advert intervals, RFC 9568)'); break;
@@ -259,6 +261,9 @@ function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pen
   if (p.nopreemptTok) {
     if (inst.state !== 'BACKUP') w.add(p.nopreemptTok, 'nopreempt needs `state BACKUP`; with state MASTER it has no effect at startup');
     if (inst.priority === 255) w.add(p.nopreemptTok, 'priority 255 is the address owner, which always preempts; nopreempt has no effect');
+  }
+  if (p.garpExtraTok && inst.garpExtraIf && inst.garpExtraIf.intervalMs > 0 && !inst.garpExtraIf.all && !inst.useVmac) {
+    w.add(p.garpExtraTok, `(${name}) ${p.garpExtraTok.text} without \`all\` only refreshes VMAC interfaces (keepalived.conf(5)) and this instance has no use_vmac: it sends nothing; add \`all\` for the interfaces of VIPs with \`dev\``);
   }
   if (inst.vmacXmitBase && !inst.useVmac && p.xmitBaseTok) w.add(p.xmitBaseTok, `(${name}) vmac_xmit_base is only valid with a vmac (use_vmac); ignored`);
   if (inst.strictMode) strict(inst, p, w);

@@ -99,7 +99,9 @@ describe('garp_extra_if', () => {
     const extra = ['192.0.2.200/24 dev eth1', '192.0.2.201/24 dev eth1', '198.51.100.1/24 dev eth2', '192.0.2.202/24'];
     const all = parse(conf([], ['garp_extra_if 60 all', ...vips(extra)]));
     expect(spec(all).announce.extra).toEqual({ intervalMs: 60000, targets: [{ dev: 'eth1', addresses: ['192.0.2.200/24'] }, { dev: 'eth2', addresses: ['198.51.100.1/24'] }] });
-    expect(spec(parse(conf([], ['garp_extra_if 60', ...vips(extra)]))).announce.extra).toBeUndefined();
+    const noAll = parse(conf([], ['garp_extra_if 60', ...vips(extra)]));
+    expect(spec(noAll).announce.extra).toBeUndefined();
+    expect(messages(noAll)).toEqual(['k.conf:9:3: (VI_1) garp_extra_if without `all` only refreshes VMAC interfaces (keepalived.conf(5)) and this instance has no use_vmac: it sends nothing; add `all` for the interfaces of VIPs with `dev`']);
     // use_vmac: the vmac is "ours"; it gets the refreshes only with vmac_xmit_base (adverts then leave from eth0).
     const vmac = parse(conf([], ['use_vmac', 'vmac_xmit_base', 'garp_extra_if 60']));
     expect(spec(vmac).announce.extra).toEqual({ intervalMs: 60000, targets: [{ dev: 'vrrp.51', mac: '00:00:5e:00:01:33', addresses: ['192.0.2.100/24'] }] });
