@@ -6,7 +6,7 @@ import type { ConfigNode } from './parser';
 import { arg, block, boolFlag, extraArgs, flag, intArg, loc, msArg, noBlock, secondsOf, textArg, type Warnings } from './context';
 import { addressOf } from './addresses';
 import { GLOBAL_FOREIGN } from './foreign';
-import { failAt } from './lexer';
+import { failAt, type Token } from './lexer';
 import type { FifoConfig, GlobalDefs, ScriptCommand } from './types';
 
 /** keepalived 2.2.7 defaults of the global keywords we implement. */
@@ -61,13 +61,31 @@ function fifoOf(s: ConfigNode, w: Warnings): FifoConfig {
   return f;
 }
 
-/** `vrrp_garp_extra_if [all] SECS` / `garp_extra_if [all] SECS` (0..86400). */
+/**
+ * `vrrp_garp_extra_if SECS [all]` / `garp_extra_if SECS [all]` (0..86400; keepalived takes `all` before or
+ * after the seconds): the period of the GARP/NA refreshes on VIP interfaces other than the instance's.
+ */
 export function garpExtraIf(s: ConfigNode, w: Warnings): { all: boolean; intervalMs: number } {
   noBlock(s);
-  const all = s.args[0]?.text === 'all';
-  const t = arg(s, all ? 1 : 0, 'seconds 0..86400 (optionally after `all`)');
+  const all = s.args.some((t) => t.text === 'all');
+  const secs = s.args.filter((t) => t.text !== 'all');
+  const t = secs[0];
+  if (!t) failAt(s.token, `${s.keyword} needs seconds 0..86400 (optionally with \`all\`)`);
   extraArgs(s, all ? 2 : 1, w);
   return { all, intervalMs: Math.round(secondsOf(t, s.keyword, 0, 86400) * 1000) };
+}
+
+/**
+ * A VRRP multicast group (`vrrp_mcast_group4/6`, `mcast_dst_ip`) in canonical form: IPv4 224.0.0.0/4, IPv6
+ * link-local scope ffX2::/16 (keepalived.conf(5): "IPv6 multicast addresses must be link-local").
+ * @throws ConfigError at `t` otherwise.
+ */
+export function multicastGroupOf(t: Token, keyword: string, family?: 4 | 6): string {
+  const a = addressOf(t, keyword);
+  const want = family ?? a.family;
+  const ok = a.family === want && (want === 4 ? /^2(2[4-9]|3\d)\./.test(a.address) : /^ff[0-9a-f]2:/i.test(a.address));
+  if (!ok) failAt(t, `${keyword} must be an IPv${want} multicast address${want === 6 ? ' of link-local scope (ffX2::)' : ' (224.0.0.0/4)'}, got '${t.text}'`);
+  return a.address;
 }
 
 /**
@@ -142,17 +160,17 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
     case 'vrrp_mcast_group6': {
       const t = arg(s, 0, 'a multicast address');
       textArg(s, 'a multicast address', w);
-      const a = addressOf(t, s.keyword);
       const want = s.keyword.endsWith('4') ? 4 : 6;
-      if (a.family !== want || !(want === 4 ? /^2(2[4-9]|3\d)\./.test(a.address) : /^ff/i.test(a.address))) failAt(t, `${s.keyword} must be an IPv${want} multicast address, got '${t.text}'`);
-      if (want === 4) g.mcastGroup4 = a.address;
-      else g.mcastGroup6 = a.address;
-      later(`send adverts to another group than ${want === 4 ? '224.0.0.18' : 'ff02::12'}`);
+      const a = multicastGroupOf(t, s.keyword, want);
+      if (want === 4) g.mcastGroup4 = a;
+      else g.mcastGroup6 = a;
       break;
     }
     case 'default_interface':
       g.defaultInterface = textArg(s, 'an interface name', w);
-      later('use a default interface (every vrrp_instance needs `interface`)');
+      // keepalived 2.2.7 refuses a vrrp_instance without `interface` ("Unknown interface!") even with
+      // default_interface set: it only names the interface of static_ipaddress / static_routes.
+      w.add(s.token, 'default_interface is read, but it only names the interface of static_ipaddress / static_routes, which vrrpd does not manage; a vrrp_instance still needs `interface` (as in keepalived 2.2.7)');
       break;
     case 'vrrp_garp_lower_prio_delay':
       g.garpLowerPrioDelayMs = msArg(s, 0, 1000, w);
@@ -164,11 +182,14 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
       g.downTimerAdverts = intArg(s, 1, 100, w);
       break;
     case 'vrrp_garp_extra_if':
-    case 'vrrp_vmac_garp_intvl':
-      g.garpExtraIf = garpExtraIf(s, w);
+    case 'vrrp_vmac_garp_intvl': {
+      const x = garpExtraIf(s, w);
+      // keepalived: global 0 is refused ("specified without time - ignoring"); an instance's 0 turns it off.
+      if (x.intervalMs === 0) failAt(s.args.find((t) => t.text !== 'all') ?? s.token, `${s.keyword} needs seconds 1..86400 in global_defs (0 is only valid in a vrrp_instance, where it turns garp_extra_if off)`);
+      g.garpExtraIf = x;
       if (s.keyword === 'vrrp_vmac_garp_intvl') w.add(s.token, 'vrrp_vmac_garp_intvl is deprecated in keepalived; write vrrp_garp_extra_if');
-      later('send periodic GARP/NA on extra interfaces');
       break;
+    }
     case 'vrrp_higher_prio_send_advert':
       g.higherPrioSendAdvert = boolFlag(s, w);
       break;

@@ -7,7 +7,7 @@ import type { ConfigNode } from './parser';
 import { arg, block, boolFlag, extraArgs, flag, intArg, loc, msArg, noBlock, secondsOf, textArg, type Warnings } from './context';
 import { addressArg, parseUnicastPeers, parseVirtualAddressBlock } from './addresses';
 import { applyNotify, parseAuthentication, parseTrackBlock, type KnownNames } from './tracking';
-import { garpExtraIf, scriptCommand } from './global';
+import { garpExtraIf, multicastGroupOf, scriptCommand } from './global';
 import { INSTANCE_FOREIGN } from './foreign';
 import { parseRoute, parseRouteBlock, parseRule } from './routes';
 import { resolveRoute, resolveRule, resolveVipOptions } from './route-spec';
@@ -32,7 +32,7 @@ export const INSTANCE_KEYWORDS = [
   'lower_prio_no_advert', 'v3_checksum_as_v2', 'accept', 'no_accept', 'dont_track_primary', 'strict_mode', 'notify_master', 'notify_backup',
   'notify_fault', 'notify_stop', 'notify', 'notify_deleted', 'notify_master_rx_lower_pri', 'notify_priority_changes', 'vrf', 'use_vmac_addr',
   'use_ipvlan', 'native_ipv6', 'mcast_dst_ip', 'track_src_ip', 'check_unicast_src', 'unicast_fault_no_peer', 'unicast_ttl', 'old_unicast_checksum',
-  'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'garp_extra_if', 'down_timer_adverts', 'higher_prio_send_advert', 'promote_secondaries',
+  'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'garp_extra_if', 'vmac_garp_intvl', 'down_timer_adverts', 'higher_prio_send_advert', 'promote_secondaries',
   'virtual_routes', 'virtual_rules', 'skip_check_adv_addr',
 ];
 
@@ -55,6 +55,7 @@ interface Pending {
   lowerPrioTok?: Token;
   higherPrioTok?: Token;
   xmitBaseTok?: Token;
+  garpExtraTok?: Token;
   vmacMacTok?: Token;
   downTimerTok?: Token;
   faultNoPeerTok?: Token;
@@ -169,12 +170,12 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'use_ipvlan': noBlock(s); inst.useIpvlan = s.args.map((t) => t.text); later('create ipvlan interfaces'); break;
     case 'vrf': inst.vrf = textArg(s, 'a VRF interface name', w); later('bind to a VRF'); break;
     case 'native_ipv6': flag(s, w); w.add(s.token, 'native_ipv6 is deprecated in keepalived: the family comes from the virtual addresses; ignored'); break;
-    case 'mcast_dst_ip': { const a = addressArg(s, w); inst.mcastDstIp = a.address; p.srcs.push(a); later('send to another multicast group than 224.0.0.18 / ff02::12'); break; }
+    case 'mcast_dst_ip': { const a = addressArg(s, w); inst.mcastDstIp = multicastGroupOf(a.at, s.keyword); p.srcs.push(a); break; }
     case 'track_src_ip': inst.trackSrcIp = flag(s, w); break;
     // Always on in vrrpd (lib/node drops a unicast advert from a source outside unicast_peer).
     case 'check_unicast_src': inst.checkUnicastSrc = flag(s, w); break;
     case 'unicast_fault_no_peer': inst.unicastFaultNoPeer = flag(s, w); p.faultNoPeerTok = s.token; break;
-    case 'unicast_ttl': inst.unicastTtl = intArg(s, 0, 255, w); later('set the TTL of unicast adverts (255 is sent)'); break;
+    case 'unicast_ttl': inst.unicastTtl = intArg(s, 0, 255, w); break;
     case 'old_unicast_checksum': {
       noBlock(s);
       extraArgs(s, 1, w);
@@ -190,11 +191,15 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
     case 'garp_master_refresh_repeat': inst.garpMasterRefreshRepeat = intArg(s, 0, 1000, w); break;
     case 'garp_lower_prio_delay': inst.garpLowerPrioDelayMs = msArg(s, 0, 1000, w); p.lowerGarpTok = s.token; break;
     case 'garp_lower_prio_repeat': inst.garpLowerPrioRepeat = intArg(s, 0, 1000, w); p.lowerGarpTok = s.token; break;
-    case 'garp_extra_if': inst.garpExtraIf = garpExtraIf(s, w); later('send periodic GARP/NA on extra interfaces'); break;
+    case 'garp_extra_if': case 'vmac_garp_intvl':
+      inst.garpExtraIf = garpExtraIf(s, w);
+      p.garpExtraTok = s.token;
+      if (s.keyword === 'vmac_garp_intvl') w.add(s.token, 'vmac_garp_intvl is deprecated in keepalived; write garp_extra_if');
+      break;
     case 'down_timer_adverts': inst.downTimerAdverts = intArg(s, 1, 100, w); p.downTimerTok = s.token; break;
     case 'lower_prio_no_advert': inst.lowerPrioNoAdvert = boolFlag(s, w); p.lowerPrioTok = s.token; break;
     case 'higher_prio_send_advert': inst.higherPrioSendAdvert = boolFlag(s, w); p.higherPrioTok = s.token; break;
-    case 'promote_secondaries': inst.promoteSecondaries = flag(s, w); later('set promote_secondaries on the interface'); break;
+    case 'promote_secondaries': inst.promoteSecondaries = flag(s, w); break;
     case 'virtual_routes': {
       const routes = parseRouteBlock(s, parseRoute, w);
       for (const r of routes) {
@@ -250,7 +255,8 @@ function untracked(s: ConfigNode, entries: readonly { noTrack: boolean }[], what
 function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pending, w: Warnings, statementErrors: boolean): void {
   const name = inst.name;
   if (p.interfaceName === undefined) {
-    if (!statementErrors || !w.errors.some((e) => e.message.includes('cannot use a loopback interface'))) w.error(node.token, `vrrp_instance ${name} has no interface; add \`interface IFNAME\``);
+    const dflt = global.defaultInterface === undefined ? '' : ` (default_interface ${global.defaultInterface} does not apply to a vrrp_instance: keepalived 2.2.7 refuses it too)`;
+    if (!statementErrors || !w.errors.some((e) => e.message.includes('cannot use a loopback interface'))) w.error(node.token, `vrrp_instance ${name} has no interface; add \`interface IFNAME\`${dflt}`);
   } else inst.interface = p.interfaceName;
   if (!p.vridTok) w.error(node.token, `vrrp_instance ${name} has no virtual_router_id; add \`virtual_router_id 1..255\``);
   else inst.vridAt = loc(p.vridTok);
@@ -293,6 +299,9 @@ function finish(inst: VrrpInstance, node: ConfigNode, global: GlobalDefs, p: Pen
   if (p.nopreemptTok) {
     if (inst.state !== 'BACKUP') w.add(p.nopreemptTok, 'nopreempt needs `state BACKUP`; with state MASTER it has no effect at startup');
     if (inst.priority === 255) w.add(p.nopreemptTok, 'priority 255 is the address owner, which always preempts; nopreempt has no effect');
+  }
+  if (p.garpExtraTok && inst.garpExtraIf && inst.garpExtraIf.intervalMs > 0 && !inst.garpExtraIf.all && !inst.useVmac) {
+    w.add(p.garpExtraTok, `(${name}) ${p.garpExtraTok.text} without \`all\` only refreshes VMAC interfaces (keepalived.conf(5)) and this instance has no use_vmac: it sends nothing; add \`all\` for the interfaces of VIPs with \`dev\``);
   }
   if (inst.vmacXmitBase && !inst.useVmac && p.xmitBaseTok) w.add(p.xmitBaseTok, `(${name}) vmac_xmit_base is only valid with a vmac (use_vmac); ignored`);
   if (inst.strictMode) strict(inst, p, w);

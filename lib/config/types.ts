@@ -43,10 +43,10 @@ export interface GlobalDefs {
   skipCheckAdvAddr: boolean;
   enableScriptSecurity: boolean;
   scriptUser?: { user: string; group?: string };
-  /** `vrrp_mcast_group4` / `vrrp_mcast_group6` (runtime: not applied yet, adverts go to 224.0.0.18 / ff02::12). */
+  /** `vrrp_mcast_group4` / `vrrp_mcast_group6`: the group adverts go to and are heard on (default 224.0.0.18 / ff02::12). */
   mcastGroup4?: string;
   mcastGroup6?: string;
-  /** `default_interface`, for VIPs of instances without `interface` (runtime: not applied yet). */
+  /** `default_interface`: keepalived's interface of static addresses (read only; instances need `interface`). */
   defaultInterface?: string;
   /** `vrrp_garp_lower_prio_delay` (s) / `vrrp_garp_lower_prio_repeat` (runtime: not applied yet). */
   garpLowerPrioDelayMs?: number;
@@ -55,7 +55,7 @@ export interface GlobalDefs {
   downTimerAdverts?: number;
   /** `vrrp_min_garp`: one GARP/NA, no second burst (applied here: repeat 1, delay 0). */
   minGarp: boolean;
-  /** `vrrp_garp_extra_if [all] SECS` (runtime: not applied yet). */
+  /** `vrrp_garp_extra_if SECS [all]`: default of the instances' `garp_extra_if`. */
   garpExtraIf?: { all: boolean; intervalMs: number };
   /** `vrrp_higher_prio_send_advert` (runtime: not applied yet). */
   higherPrioSendAdvert: boolean;
@@ -281,8 +281,9 @@ export interface VrrpInstance {
   notifyDeleted?: Partial<ScriptCommand>;
   notifyMasterRxLowerPri?: string;
   notifyPriorityChanges?: boolean;
-  /** Options vrrpd reads but does not apply yet (see the warnings): mcast_dst_ip, vrf, use_ipvlan, ... */
+  /** `mcast_dst_ip`: the group of this instance's adverts (overrides vrrp_mcast_group4/6). */
   mcastDstIp?: string;
+  /** Options vrrpd reads but does not apply yet (see the warnings): vrf, use_ipvlan, ... */
   vrf?: string;
   useIpvlan?: string[];
   trackSrcIp: boolean;
@@ -291,13 +292,16 @@ export interface VrrpInstance {
   /** Per-peer TTL limits of `unicast_peer` lines. */
   unicastPeerTtl: { address: string; minTtl?: number; maxTtl?: number }[];
   unicastFaultNoPeer: boolean;
+  /** `unicast_ttl` 0..255: TTL / hop limit of our unicast adverts (default 255). */
   unicastTtl?: number;
   oldUnicastChecksum?: 'on' | 'never';
   garpLowerPrioDelayMs?: number;
   garpLowerPrioRepeat?: number;
+  /** `garp_extra_if SECS [all]` (0: off), else global `vrrp_garp_extra_if`. */
   garpExtraIf?: { all: boolean; intervalMs: number };
   downTimerAdverts?: number;
   higherPrioSendAdvert?: boolean;
+  /** `promote_secondaries`: net.ipv4.conf.IFACE.promote_secondaries=1 while the instance runs. */
   promoteSecondaries: boolean;
   /** `skip_check_adv_addr`, else global `vrrp_skip_check_adv_addr`. */
   skipCheckAdvAddr: boolean;

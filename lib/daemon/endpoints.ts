@@ -17,13 +17,15 @@ import { ReopeningTransport } from './reopening-transport';
 
 /** Raw sockets (IPv4; IPv6 receive through libpcap), IP_HDRINCL for an IPv4 vmac. */
 export const rawTransportFactory: TransportFactory = (r) => {
-  const opts = { ifname: r.ifname, ifindex: r.ifindex, mac: r.mac, lookup: r.lookup, ownSource: r.source };
+  const opts = { ifname: r.ifname, ifindex: r.ifindex, mac: r.mac, lookup: r.lookup, ownSource: r.source, ...(r.groups ? { groups: r.groups } : {}) };
   return r.source !== undefined && r.family === 4 ? new Ipv4SourceTransport(opts, r.source) : openTransport(r.family, opts);
 };
 
 /** The transports of one daemon. */
 export class Endpoints {
   private readonly map = new Map<string, ReopeningTransport>();
+  /** The multicast groups each transport joins (key "ifname/family"). */
+  private readonly groups = new Map<string, readonly string[]>();
 
   constructor(
     private readonly factory: TransportFactory,
@@ -38,16 +40,27 @@ export class Endpoints {
     return this.map.get(`${ifname}/${family}`);
   }
 
-  /** Opens the transport of (ifname, family) unless open. @throws Error when the first opening fails. */
-  ensure(ifname: string, family: Family, lookup: InstanceLookup, source?: string): ReopeningTransport {
+  /**
+   * Opens the transport of (ifname, family) unless open; `groups`: the multicast groups to join (default
+   * the IANA group). An open one whose groups changed (reload) is reopened with the new ones.
+   * @throws Error when the first opening fails.
+   */
+  ensure(ifname: string, family: Family, lookup: InstanceLookup, source?: string, groups?: readonly string[]): ReopeningTransport {
     const k = `${ifname}/${family}`;
     const had = this.map.get(k);
-    if (had) return had;
+    const before = this.groups.get(k);
+    if (groups) this.groups.set(k, [...groups]);
+    else this.groups.delete(k);
+    if (had) {
+      if ((before ?? []).join(' ') !== (groups ?? []).join(' ')) had.reopen(`multicast groups now ${(groups ?? ['default']).join(', ')}`);
+      return had;
+    }
     const open = (): VrrpTransport => {
       const link = this.linkOf(ifname);
       if (!link) throw new Error(`interface ${ifname} does not exist`);
       if (!link.mac) throw new Error(`interface ${ifname} has no link-layer address`);
-      return this.factory({ family, ifname, ifindex: link.ifindex, mac: link.mac, lookup, ...(source !== undefined ? { source } : {}) });
+      const g = this.groups.get(k);
+      return this.factory({ family, ifname, ifindex: link.ifindex, mac: link.mac, lookup, ...(source !== undefined ? { source } : {}), ...(g ? { groups: g } : {}) });
     };
     const t = new ReopeningTransport(family, ifname, open, this.clock, this.log);
     t.on('advert', (_bytes: Buffer, _ip: unknown, rx: ReceiveResult) => this.onPacket(ifname, family, rx));
@@ -73,6 +86,7 @@ export class Endpoints {
       if (keep.has(k)) continue;
       t.close();
       this.map.delete(k);
+      this.groups.delete(k);
     }
   }
 

@@ -88,7 +88,7 @@ export class Executor {
       case 'transmit': {
         const t = host.transport(a.ifname, a.family);
         if (!t) return this.fail(a.instance, 'transmit', new Error(`no transport on ${a.ifname} for IPv${a.family}`));
-        t.send(a.bytes, a.dst).catch((e: unknown) => this.fail(a.instance, 'transmit', e));
+        t.send(a.bytes, a.dst, a.ttl).catch((e: unknown) => this.fail(a.instance, 'transmit', e));
         return;
       }
       case 'add-vips':

@@ -49,6 +49,37 @@ export async function createVmac(inst: VrrpInstance, platform: Platform, log: Lo
   return r.created;
 }
 
+/** The interface whose promote_secondaries an instance holds (none with use_vmac: the vmac has it already). */
+function promotedOn(inst: VrrpInstance): string | null {
+  return inst.promoteSecondaries && inst.family === 4 && !vmacOf(inst) ? inst.interface : null;
+}
+
+/** The platform's holder name of an instance's host settings. */
+const holderOf = (inst: VrrpInstance): string => `instance ${inst.name}`;
+
+/**
+ * keepalived `promote_secondaries`: sets net.ipv4.conf.IFACE.promote_secondaries=1 on the interface of
+ * each instance of `next` that has it, and releases (puts back) it for those of `previous` that no longer
+ * hold it there (reload; at stop `next` is empty). A platform without it, or an interface without the
+ * setting, gets a warning: the instance runs, but removing a VIP may remove the subnet's other addresses.
+ */
+export async function applyPromoteSecondaries(previous: readonly VrrpInstance[], next: readonly VrrpInstance[], platform: Platform, log: LogFn): Promise<void> {
+  const wanted = new Map(next.map((i) => [holderOf(i), promotedOn(i)]));
+  for (const inst of previous) {
+    const dev = promotedOn(inst);
+    if (dev !== null && wanted.get(holderOf(inst)) !== dev) await platform.releasePromoteSecondaries?.(holderOf(inst)).catch((e: Error) => log('warn', `instance ${inst.name}: restoring promote_secondaries: ${e.message}`));
+  }
+  for (const inst of next) {
+    const dev = promotedOn(inst);
+    if (dev === null) continue;
+    if (!platform.promoteSecondaries) {
+      log('warn', `instance ${inst.name}: promote_secondaries is not supported by this platform; removing a VIP may remove the other addresses of its subnet`);
+      continue;
+    }
+    await platform.promoteSecondaries(dev, holderOf(inst)).catch((e: Error) => log('warn', `instance ${inst.name}: cannot set promote_secondaries on ${dev}: ${e.message}`));
+  }
+}
+
 /**
  * The source address of `inst`: mcast_src_ip / unicast_src_ip, else the first global IPv4 (not one of its
  * VIPs) or the link-local IPv6 address on its interface. @throws Error naming the instance when none.

@@ -167,7 +167,7 @@ export function keepalivedData(input: DumpInput): string {
   const out: string[] = ['------< Global definitions >------'];
   out.push(' Network namespace = (default)');
   if (config?.global.routerId) out.push(` Router ID = ${config.global.routerId}`);
-  out.push(' VRRP IPv4 mcast group = 224.0.0.18', ' VRRP IPv6 mcast group = ff02::12');
+  out.push(` VRRP IPv4 mcast group = ${config?.global.mcastGroup4 ?? '224.0.0.18'}`, ` VRRP IPv6 mcast group = ${config?.global.mcastGroup6 ?? 'ff02::12'}`);
   if (config) out.push(` VRRP default protocol version = ${config.global.vrrpVersion}`, ` VRRP strict mode = ${config.global.strict}`);
   out.push('------< VRRP Topology >------');
   for (const i of status.instances) out.push(...instanceLines(i, configOf(input, i.name), input));

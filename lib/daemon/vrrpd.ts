@@ -12,8 +12,10 @@ import type { Server } from 'node:net';
 import { loadConfig } from '../config/load';
 import { parseConfigText } from '../config/parse';
 import type { ConfigWarning, KeepalivedConfig } from '../config/types';
+import { isMulticastAddress } from '../packet/address';
 import { canonicalAddressCached } from '../packet/address-cache';
 import { sameVipDrops, unionVipDrops, vipDropsOf } from '../node/accept';
+import { VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
 import { nodeSpecOf } from '../node/from-config';
 import { VrrpNode } from '../node/node';
 import type { NodeSpec } from '../node/spec';
@@ -28,7 +30,7 @@ import { runCommand } from './command';
 import { claimControlSocket, startControlSocket } from './control';
 import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
 import { CommandRunner, Executor, LogFn } from './executor';
-import { applyVipDrops, createVmac, removeLeftovers, sourcesOf } from './host-setup';
+import { applyPromoteSecondaries, applyVipDrops, createVmac, removeLeftovers, sourcesOf } from './host-setup';
 import { initTrackFiles } from './init-file';
 import { InterfaceWatch, vmacRepairs } from './interface-watch';
 import { NotifyFifo, fifoLine, notifyFifosOf } from './notify-fifo';
@@ -82,6 +84,20 @@ function idOf(options: VrrpdOptions): { configId?: string } {
 
 /** Where the configuration came from (what `reload()` without an argument reads again). */
 type Source = { path: string } | { text: string; file: string };
+
+/**
+ * The multicast groups the instances on (ifname, family) send to, when other than the IANA group alone
+ * (`vrrp_mcast_group4/6`, `mcast_dst_ip`); undefined: the transport's default.
+ */
+function multicastGroupsOn(node: VrrpNode, ifname: string, family: 4 | 6): string[] | undefined {
+  const groups = new Set<string>();
+  for (const n of node.instanceNames()) {
+    const s = node.instanceSpec(n);
+    if (s.rxInterface === ifname && s.router.family === family) for (const d of s.destinations) if (isMulticastAddress(d)) groups.add(d);
+  }
+  const list = [...groups].sort();
+  return list.length === 0 || (list.length === 1 && list[0] === (family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6)) ? undefined : list;
+}
 
 function linkStates(links: readonly LinkInfo[]): LinkState[] {
   return links.map((l) => ({ ifname: l.ifname, up: l.up, addresses: l.addresses.map((a) => canonicalAddressCached(a.address)) }));
@@ -221,7 +237,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       // From a vmac the kernel would pick a VIP as IPv4 source: send from the base's address instead.
       const on = node.instanceNames().map((n) => node.instanceSpec(n)).find((s) => s.rxInterface === ifname && s.router.family === family);
       const source = on && on.rxInterface !== on.interface ? on.router.primaryAddress : undefined;
-      this.endpoints.ensure(ifname, family, node.lookup(ifname), source);
+      this.endpoints.ensure(ifname, family, node.lookup(ifname), source, multicastGroupsOn(node, ifname, family));
       this.watch.watch(ifname);
     }
     this.endpoints.retain(keep);
@@ -245,6 +261,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       await removeLeftovers(this.config.instances, this.platform, this.log);
       await this.openFifos(this.config);
       for (const inst of this.config.instances) await createVmac(inst, this.platform, this.log);
+      await applyPromoteSecondaries([], this.config.instances, this.platform, this.log);
       this.links = await this.platform.links();
       const spec = nodeSpecOf(this.config, sourcesOf(this.config, this.links));
       // Before any election, and also when empty (it replaces a table a killed daemon left): no VIP is
@@ -360,6 +377,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       const v = vmacOf(inst);
       if (v && !kept.has(v.name) && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch(() => false);
     }
+    await applyPromoteSecondaries(this.config.instances, parsed.config.instances, this.platform, this.log);
     this.source = next;
     this.config = parsed.config;
     this.warnings = parsed.warnings;
@@ -461,6 +479,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
           const v = vmacOf(inst);
           if (v && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch((e: Error) => this.log('warn', `instance ${inst.name}: removing ${v.name}: ${e.message}`));
         }
+        await applyPromoteSecondaries(this.config.instances, [], this.platform, this.log);
         await this.platform.close();
         await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
         if (this.opts.pidFile) releasePidFile(this.opts.pidFile);

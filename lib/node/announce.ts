@@ -25,6 +25,19 @@ export interface AnnounceConfig {
   lowerPrioRepeat?: number;
   /** garp_lower_prio_delay: until the second such burst (absent: `delayMs`; 0 = no second burst). */
   lowerPrioDelayMs?: number;
+  /**
+   * `garp_extra_if`: while MASTER, every `intervalMs` one announcement on each of `targets` (interfaces
+   * carrying VIPs other than the announcing one; `mac` undefined: the interface's own). First one
+   * `intervalMs` after entering MASTER.
+   */
+  extra?: { intervalMs: number; targets: ExtraAnnounceTarget[] };
+}
+
+/** One interface of `garp_extra_if` and the address announced there. */
+export interface ExtraAnnounceTarget {
+  dev: string;
+  mac?: string;
+  addresses: string[];
 }
 
 export const DEFAULT_ANNOUNCE: AnnounceConfig = { delayMs: 5000, repeat: 5, refreshMs: 0, refreshRepeat: 1, intervalMs: 0 };

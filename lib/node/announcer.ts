@@ -2,7 +2,7 @@
  * The announcement schedule of one instance (lists of "address/len") as deadlines (announce.ts has keepalived's rounds): on entering
  * MASTER the first burst is due at once, the rest at their times; refreshes repeat while MASTER. Pure.
  */
-import { AnnounceConfig, initialRounds, lowerPriorityRounds, refreshRound } from './announce';
+import { AnnounceConfig, ExtraAnnounceTarget, initialRounds, lowerPriorityRounds, refreshRound } from './announce';
 
 interface Due {
   at: number;
@@ -14,17 +14,21 @@ interface Due {
 /** Pending announcements of one instance. */
 export class Announcer {
   private pending: Due[] = [];
+  /** Next `garp_extra_if` round (ms), or null (not MASTER, or off). */
+  private extraAt: number | null = null;
 
   constructor(private cfg: AnnounceConfig) {}
 
-  /** New settings (reload); the pending schedule is kept. */
+  /** New settings (reload); the pending schedule is kept (garp_extra_if stops when turned off). */
   configure(cfg: AnnounceConfig): void {
     this.cfg = cfg;
+    if (!cfg.extra) this.extraAt = null;
   }
 
   /** Entering MASTER (or reinstating) at `now` for `addresses`: returns the announcements due at once. */
   entered(now: number, addresses: readonly string[]): Array<readonly string[]> {
     this.cancel();
+    if (this.cfg.extra) this.extraAt = now + this.cfg.extra.intervalMs;
     return this.added(now, addresses);
   }
 
@@ -73,9 +77,20 @@ export class Announcer {
     }
   }
 
+  /**
+   * The `garp_extra_if` announcements due at `now` (one per target interface; rounds missed while the
+   * process was starved are not made up). The next round follows `intervalMs` later.
+   */
+  extraDue(now: number): ExtraAnnounceTarget[] {
+    const extra = this.cfg.extra;
+    if (this.extraAt === null || this.extraAt > now || !extra) return [];
+    while (this.extraAt <= now) this.extraAt += extra.intervalMs;
+    return extra.targets;
+  }
+
   /** The next announcement's time (ms), or null. */
   nextDeadline(): number | null {
-    let at: number | null = null;
+    let at: number | null = this.extraAt;
     for (const d of this.pending) if (at === null || d.at < at) at = d.at;
     return at;
   }
@@ -83,5 +98,6 @@ export class Announcer {
   /** Drops every pending announcement (leaving MASTER, VIPs removed). */
   cancel(): void {
     this.pending = [];
+    this.extraAt = null;
   }
 }

@@ -45,6 +45,9 @@ export function expectationsOf(inst: VrrpInstance): InstanceExpectations {
   };
   const ranges = ttlRangesOf(inst);
   if (ranges.length > 0) expectations.ttlRanges = ranges;
+  // Unicast with `unicast_ttl`: the peers' adverts may cross routers (keepalived checks no TTL in unicast
+  // mode at all; vrrpd keeps rule 1 unless unicast_ttl says the TTL is not 255).
+  if (inst.unicastPeers.length > 0 && inst.unicastTtl !== undefined) expectations.skipTtlCheck = true;
   return expectations;
 }
 
@@ -58,7 +61,7 @@ export function ttlRangesOf(inst: VrrpInstance): TtlRange[] {
 
 /** keepalived's GARP settings of an instance (instance values override global_defs). */
 export function announceConfigOf(inst: VrrpInstance, global: GlobalDefs): AnnounceConfig {
-  return {
+  const cfg: AnnounceConfig = {
     delayMs: inst.garpMasterDelayMs ?? global.garpMasterDelayMs,
     repeat: inst.garpMasterRepeat ?? global.garpMasterRepeat,
     refreshMs: inst.garpMasterRefreshMs ?? global.garpMasterRefreshMs,
@@ -68,6 +71,39 @@ export function announceConfigOf(inst: VrrpInstance, global: GlobalDefs): Announ
     lowerPrioRepeat: inst.strictMode ? 0 : inst.garpLowerPrioRepeat ?? global.garpLowerPrioRepeat ?? global.garpMasterRepeat,
     lowerPrioDelayMs: inst.strictMode ? 0 : inst.garpLowerPrioDelayMs ?? global.garpLowerPrioDelayMs ?? global.garpMasterDelayMs,
   };
+  const extra = extraAnnounceOf(inst, global);
+  if (extra) cfg.extra = extra;
+  return cfg;
+}
+
+/**
+ * `garp_extra_if SECS [all]` (else global `vrrp_garp_extra_if`): while MASTER, every SECS one GARP/NA on each
+ * interface carrying a VIP other than the instance's own (keepalived.conf(5): so that switches keep that
+ * interface's MAC). As keepalived: without `all` only on the vmac; the instance's own interface (the vmac with
+ * use_vmac) only with vmac_xmit_base, where the adverts leave from the base; one address per interface.
+ * Undefined when off or when no interface qualifies.
+ */
+export function extraAnnounceOf(inst: VrrpInstance, global: GlobalDefs): AnnounceConfig['extra'] {
+  const cfg = inst.garpExtraIf ?? global.garpExtraIf;
+  if (!cfg || cfg.intervalMs <= 0) return undefined;
+  const vmac = vmacOf(inst);
+  const own = vmac?.name ?? inst.interface;
+  const targets: NonNullable<AnnounceConfig['extra']>['targets'] = [];
+  for (const v of [...inst.virtualAddresses, ...inst.virtualAddressesExcluded]) {
+    const dev = v.dev ?? vipDeviceOf(inst);
+    const ours = vmac !== null && dev === vmac.name;
+    if (!ours && !cfg.all) continue;
+    if (dev === own && !(vmac?.xmitBase ?? false)) continue;
+    if (targets.some((t) => t.dev === dev)) continue;
+    targets.push(ours && vmac ? { dev, mac: vmac.mac, addresses: [vipCidr(v)] } : { dev, addresses: [vipCidr(v)] });
+  }
+  return targets.length > 0 ? { intervalMs: cfg.intervalMs, targets } : undefined;
+}
+
+/** The multicast group of an instance's adverts: mcast_dst_ip, else vrrp_mcast_group4/6, else the IANA group. */
+export function groupOf(inst: VrrpInstance, global: GlobalDefs): string {
+  const g = inst.mcastDstIp ?? (inst.family === 4 ? global.mcastGroup4 ?? VRRP_GROUP_V4 : global.mcastGroup6 ?? VRRP_GROUP_V6);
+  return canonicalAddress(g);
 }
 
 /** The source address an instance sends from when the config names one (mcast/unicast_src_ip). */
@@ -107,7 +143,7 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     router: toRouterConfig(inst, config.global, source),
     interface: inst.interface,
     rxInterface: xmitInterfaceOf(inst),
-    destinations: inst.unicastPeers.length > 0 ? inst.unicastPeers.map(canonicalAddress) : [inst.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6],
+    destinations: inst.unicastPeers.length > 0 ? inst.unicastPeers.map(canonicalAddress) : [groupOf(inst, config.global)],
     unicastPeers: inst.unicastPeers.map(canonicalAddress),
     checksum: inst.v3ChecksumAsV2 ? 'message-only' : 'pseudo-header',
     expectations: expectationsOf(inst),
@@ -128,6 +164,7 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
   if (inst.notifyDeleted) spec.notifyDeleted = true;
   if (inst.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? config.global.notifyPriorityChanges) spec.notifyPriorityChanges = true;
   if (vmac) spec.announceMac = vmac.mac;
+  if (inst.unicastPeers.length > 0 && inst.unicastTtl !== undefined) spec.unicastTtl = inst.unicastTtl;
   // The found source always; a configured one with track_src_ip (keepalived.conf(5)).
   if (configuredSource(inst) === undefined || inst.trackSrcIp) spec.trackSource = canonicalAddress(source);
   if (inst.skipCheckAdvAddr) spec.skipCheckAdvAddr = true;

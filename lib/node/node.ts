@@ -262,6 +262,7 @@ export class VrrpNode {
       const d = i.router.nextDeadline();
       if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
       for (const cidrs of i.announcer.due(now)) out.push(this.announceRaw(i, cidrs));
+      for (const x of i.announcer.extraDue(now)) out.push({ type: 'announce', instance: i.spec.router.name, dev: x.dev, addresses: [...x.addresses], ...(x.mac !== undefined ? { mac: x.mac } : {}) });
       this.touch(i);
     }
     if (!this.stopped) {
@@ -599,7 +600,7 @@ export class VrrpNode {
               if (i.adverts.size > 16) i.adverts.clear();
               i.adverts.set(k, bytes);
             }
-            out.push({ type: 'transmit', instance: name, ifname: i.spec.rxInterface, family: r.family, src: i.router.config.primaryAddress, dst, bytes, priority: a.advert.priority });
+            out.push({ type: 'transmit', instance: name, ifname: i.spec.rxInterface, family: r.family, src: i.router.config.primaryAddress, dst, bytes, priority: a.advert.priority, ...(i.spec.unicastTtl !== undefined ? { ttl: i.spec.unicastTtl } : {}) });
           }
           break;
         }

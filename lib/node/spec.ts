@@ -48,8 +48,10 @@ export interface InstanceSpec {
   interface: string;
   /** Where adverts are sent and received: the vmac unless `vmac_xmit_base`, else `interface`. */
   rxInterface: string;
-  /** Destinations of our adverts: the unicast peers, else the VRRP group. */
+  /** Destinations of our adverts: the unicast peers, else the multicast group (mcast_dst_ip, vrrp_mcast_group4/6). */
   destinations: string[];
+  /** `unicast_ttl`: TTL / hop limit of our adverts to the unicast peers (undefined: 255). */
+  unicastTtl?: number;
   /** `unicast_peer` addresses in canonical form (empty: multicast, every source accepted). */
   unicastPeers: string[];
   /** v3/IPv4 checksum form we send (`v3_checksum_as_v2` = message-only). */

@@ -70,8 +70,8 @@ export type NodeEvent =
 
 /** What the node asks the shell to do, in order. */
 export type NodeAction =
-  /** Send these VRRP message bytes (checksum filled in) from `src` to `dst` on `ifname`. */
-  | { type: 'transmit'; instance: string; ifname: string; family: Family; src: string; dst: string; bytes: Buffer; priority: number }
+  /** Send these VRRP message bytes (checksum filled in) from `src` to `dst` on `ifname`; `ttl`: unicast_ttl (default 255). */
+  | { type: 'transmit'; instance: string; ifname: string; family: Family; src: string; dst: string; bytes: Buffer; priority: number; ttl?: number }
   /** Add the VIPs (before any announcement that follows). */
   | { type: 'add-vips'; instance: string; vips: VipSpec[] }
   | { type: 'remove-vips'; instance: string; vips: VipSpec[] }

@@ -99,6 +99,14 @@ export function formatAddress(buf: Uint8Array, offset: number, family: Family): 
   return family === 4 ? formatIPv4(buf, offset) : formatIPv6(buf, offset);
 }
 
+/** True for a multicast address: IPv4 224.0.0.0/4, IPv6 ff00::/8 (text; false when it does not parse). */
+export function isMulticastAddress(text: string): boolean {
+  const f = familyOf(text);
+  if (f === null) return false;
+  const b = parseAddress(text, f);
+  return f === 4 ? (b[0] & 0xf0) === 0xe0 : b[0] === 0xff;
+}
+
 /** True for IPv6 link-local unicast fe80::/10 (bytes). */
 export function isLinkLocalV6Bytes(buf: Uint8Array, offset = 0): boolean {
   return buf[offset] === 0xfe && (buf[offset + 1] & 0xc0) === 0x80;

@@ -13,7 +13,7 @@ import { applyVipDrops, NftOptions } from './firewall';
 import { Rtnetlink } from './netlink';
 import { scanProcesses } from './processes';
 import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipDrops, VipOptions, VmacResult } from './types';
-import { createVmac, removeVmac, restoreLeftSysctls } from './vmac';
+import { createVmac, holdPromoteSecondaries, releaseHolder, removeVmac, restoreLeftSysctls } from './vmac';
 
 /** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
 export interface FrameSender {
@@ -171,6 +171,16 @@ export class LinuxPlatform implements Platform {
       await sender.close();
     }
     return removeVmac(name, { netlink: this.netlink, sysctlRoot: this.sysctlRoot, stateFile: this.sysctlStateFile });
+  }
+
+  /** `promote_secondaries`: net.ipv4.conf.IFNAME.promote_secondaries=1 while `holder` holds it (see vmac.ts). */
+  async promoteSecondaries(ifname: string, holder: string): Promise<void> {
+    holdPromoteSecondaries(ifname, holder, { sysctlRoot: this.sysctlRoot, stateFile: this.sysctlStateFile });
+  }
+
+  /** Releases what `promoteSecondaries` held for `holder`, putting back the value found after the last holder. */
+  async releasePromoteSecondaries(holder: string): Promise<void> {
+    releaseHolder(holder, { sysctlRoot: this.sysctlRoot, stateFile: this.sysctlStateFile });
   }
 
   /** Puts back the sysctls a daemon killed with SIGKILL left changed (the state file's); returns them. */

@@ -220,6 +220,20 @@ export class MemoryPlatform implements Platform {
     this.vipDrops = copy;
   }
 
+  /** `promote_secondaries` held: interface -> holders (the setting is on while the set is not empty). */
+  readonly promoted = new Map<string, Set<string>>();
+
+  async promoteSecondaries(ifname: string, holder: string): Promise<void> {
+    if (!this.addresses.has(ifname)) throw new Error(`interface ${ifname} not found`);
+    const h = this.promoted.get(ifname) ?? new Set<string>();
+    h.add(holder);
+    this.promoted.set(ifname, h);
+  }
+
+  async releasePromoteSecondaries(holder: string): Promise<void> {
+    for (const [ifname, h] of this.promoted) if (h.delete(holder) && h.size === 0) this.promoted.delete(ifname);
+  }
+
   /** Nothing to release. */
   close(): Promise<void> {
     return Promise.resolve();

@@ -189,6 +189,13 @@ export interface Platform {
   /** Deletes vmac `name`; resolves true when deleted, false when it was not there. */
   removeVmac?(name: string): Promise<boolean>;
   /**
+   * keepalived `promote_secondaries`: net.ipv4.conf.IFNAME.promote_secondaries=1 for `holder` (an instance)
+   * until `releasePromoteSecondaries(holder)`; the value found is put back after the last holder (and by
+   * `recover` after an unclean stop). Optional. @throws Error when the interface has no such setting.
+   */
+  promoteSecondaries?(ifname: string, holder: string): Promise<void>;
+  releasePromoteSecondaries?(holder: string): Promise<void>;
+  /**
    * Undoes what an unclean stop (SIGKILL) of an earlier daemon left on the host besides VIPs and vmacs
    * (Linux: the sysctls use_vmac changed); resolves to what was put back. Optional.
    */

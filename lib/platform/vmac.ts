@@ -17,6 +17,7 @@
  * from the virtual MAC would be the same on every router of the VRID), then the base interface's first
  * link-local address, nodad, so that adverts and NAs leave from the address the peers know us by (kept
  * also with vmac_xmit_base, where keepalived adds none: our NAs are sent from the vmac's link-local).
+ * The same held-sysctl machinery serves an instance's `promote_secondaries` (holdPromoteSecondaries).
  * keepalived also moves a non-zero net.ipv4.conf.all.rp_filter onto every interface and
  * clears `all`; we only warn about it (the effective rp_filter is max(all, interface)).
  *
@@ -164,6 +165,23 @@ export function restoreLeftSysctls(stateFile: string): string[] {
   }
   saveState(stateFile);
   return restored;
+}
+
+/**
+ * keepalived `promote_secondaries` (vrrp_instance): net.ipv4.conf.IFNAME.promote_secondaries=1 for `holder`
+ * (an instance), so that removing one VIP does not take the other addresses of its subnet with it. The value
+ * found is kept (and in the state file) and put back by `releaseHolder` of the last holder.
+ * @throws Error when the sysctl cannot be written (no such interface).
+ */
+export function holdPromoteSecondaries(ifname: string, holder: string, opts: VmacOptions = {}): void {
+  const file = sysctlPath(opts, 4, ifname, 'promote_secondaries');
+  readFileSync(file);
+  holdSysctl(file, '1', holder, opts.stateFile);
+}
+
+/** Drops `holder` (a vmac or an instance) from every sysctl it holds; the last holder's value found is put back. */
+export function releaseHolder(holder: string, opts: VmacOptions = {}): void {
+  releaseSysctls(holder, opts.stateFile);
 }
 
 /** Stops IGMP reports for 224.0.0.0/24 while IPv4 vmacs exist; returns a note the first time it changes it. */

@@ -11,7 +11,7 @@
  */
 import type { Advertisement } from '../packet/advertisement';
 import { encode } from '../packet/advertisement';
-import { canonicalAddress, parseAddress } from '../packet/address';
+import { canonicalAddress, isMulticastAddress, parseAddress } from '../packet/address';
 import type { ChecksumForm } from '../packet/checksum';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
 import { receiveVrrp } from '../packet/receive';
@@ -312,19 +312,22 @@ export class SimulatedLan implements SimHostLan {
     // A reload that removes an instance returns its priority-0 advert after the instance is gone.
     const known = from.node.instanceNames().includes(a.instance);
     const fromPort = (known ? from.node.instanceSpec(a.instance).port : undefined) ?? from.name;
-    const group = a.dst === VRRP_GROUP_V4 || a.dst === VRRP_GROUP_V6;
+    const group = isMulticastAddress(a.dst);
     const vrid = a.bytes[1];
     for (const to of this.hosts.values()) {
       if (to === from) continue;
       if (!group && !to.addresses.has(canonicalAddress(a.dst))) continue;
       const inst = to.node.instanceFor(a.ifname, a.family, vrid);
+      // Fast path: the receiving instance sends to this group itself.
+      if (group && !(inst !== null && to.node.instanceSpec(inst).destinations.includes(a.dst)) && !joined(to, a.ifname, a.family, a.dst)) continue;
       const toPort = (inst !== null ? to.node.instanceSpec(inst).port : undefined) ?? to.name;
       const verdict = this.links.send(fromPort, toPort);
       if (!verdict.delivered) {
         this.count(verdict.why);
         continue;
       }
-      this.queue.push({ t: this.clock + verdict.delayMs, fn: () => this.deliver(to, a.ifname, a.bytes, a.src, a.dst, a.family, VRRP_TTL) });
+      const ttl = group ? VRRP_TTL : a.ttl ?? VRRP_TTL;
+      this.queue.push({ t: this.clock + verdict.delayMs, fn: () => this.deliver(to, a.ifname, a.bytes, a.src, a.dst, a.family, ttl) });
     }
   }
 
@@ -342,4 +345,18 @@ export class SimulatedLan implements SimHostLan {
   private count(reason: string): void {
     this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
   }
+}
+
+/**
+ * Whether `host` hears multicast `group` on (ifname, family): the groups its instances there send to, as the
+ * daemon joins them; a host with none there (or only unicast ones) has the IANA group, as the transports' default.
+ */
+function joined(host: SimHost, ifname: string, family: 4 | 6, group: string): boolean {
+  const groups = new Set<string>();
+  for (const n of host.node.instanceNames()) {
+    const s = host.node.instanceSpec(n);
+    if (s.rxInterface === ifname && s.router.family === family) for (const d of s.destinations) if (isMulticastAddress(d)) groups.add(d);
+  }
+  if (groups.size === 0) groups.add(family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6);
+  return groups.has(canonicalAddress(group));
 }

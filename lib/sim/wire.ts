@@ -4,7 +4,7 @@
  * only the owner of a unicast destination), through the real receive step with the receiver's lookup.
  */
 import { EventEmitter } from 'node:events';
-import { parseAddress } from '../packet/address';
+import { isMulticastAddress, parseAddress } from '../packet/address';
 import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
 import type { IpHeader } from '../packet/ip';
 import { receiveVrrp } from '../packet/receive';
@@ -23,10 +23,11 @@ class WirePort extends EventEmitter implements VrrpTransport {
     this.ifname = req.ifname;
   }
 
-  async send(message: Uint8Array, dst?: string): Promise<void> {
+  async send(message: Uint8Array, dst?: string, ttl?: number): Promise<void> {
     if (this.closed) throw new Error('transport closed');
     this.stats.sent++;
-    this.wire.carry(this, Buffer.from(message), dst ?? (this.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6));
+    const to = dst ?? (this.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6);
+    this.wire.carry(this, Buffer.from(message), to, isMulticastAddress(to) ? VRRP_TTL : ttl ?? VRRP_TTL);
   }
 
   /** Delivers a packet to this port through the receive step. */
@@ -62,8 +63,8 @@ class WirePort extends EventEmitter implements VrrpTransport {
 export class MemoryWire {
   /** Every port opened, in order. */
   readonly ports: WirePort[] = [];
-  /** Every packet carried: sender host, destination, the VRRP message. */
-  readonly sent: Array<{ t: number; host: string; src: string; dst: string; bytes: Buffer }> = [];
+  /** Every packet carried: sender host, destination, TTL, the VRRP message. */
+  readonly sent: Array<{ t: number; host: string; src: string; dst: string; ttl: number; bytes: Buffer }> = [];
 
   /** `now`: the clock the daemons run on (sent packets are stamped with it). */
   constructor(private readonly hosts: Record<string, { source4?: string; source6?: string; owns: string[] }>, private readonly now: () => number = () => 0) {}
@@ -83,16 +84,20 @@ export class MemoryWire {
     for (const p of this.ports) if (!p.closed && p.family === opts.family && p.ifname === (opts.ifname ?? 'eth0')) p.hear(bytes, src, dst, opts.ttl ?? VRRP_TTL);
   }
 
-  /** Carries one packet from `from` to the other ports (internal to the ports). */
-  carry(from: WirePort, bytes: Buffer, dst: string): void {
+  /**
+   * Carries one packet from `from` to the other ports (internal to the ports): a multicast one to the ports
+   * that joined its group (TransportRequest.groups, default the IANA group), a unicast one to its owner.
+   */
+  carry(from: WirePort, bytes: Buffer, dst: string, ttl: number = VRRP_TTL): void {
     const h = this.hosts[from.host];
     const src = (from.family === 4 ? h?.source4 : h?.source6) ?? (from.req.source as string);
-    this.sent.push({ t: this.now(), host: from.host, src, dst, bytes });
-    const group = dst === VRRP_GROUP_V4 || dst === VRRP_GROUP_V6;
+    this.sent.push({ t: this.now(), host: from.host, src, dst, ttl, bytes });
+    const group = isMulticastAddress(dst);
     for (const p of this.ports) {
       if (p === from || p.closed || p.family !== from.family || p.ifname !== from.ifname || p.host === from.host) continue;
+      if (group && !(p.req.groups ?? [p.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6]).includes(dst)) continue;
       if (!group && !this.hosts[p.host]?.owns.includes(dst)) continue;
-      p.hear(bytes, src, dst, VRRP_TTL);
+      p.hear(bytes, src, dst, ttl);
     }
   }
 }

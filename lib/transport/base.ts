@@ -3,7 +3,8 @@
  * events. Subclasses only move bytes.
  */
 import { EventEmitter } from 'node:events';
-import { Family, VRRP_GROUP_V4, VRRP_GROUP_V6 } from '../packet/constants';
+import { isMulticastAddress } from '../packet/address';
+import { Family, VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
 import { InstanceLookup, receiveIp } from '../packet/receive';
 import type { RawSocket } from './native';
 import { copyCounters, emptyCounters, TransportCounters } from './types';
@@ -25,6 +26,10 @@ export abstract class TransportBase extends EventEmitter {
   protected closed = false;
   /** The raw socket adverts leave by (and, for IPv4, arrive on). */
   protected abstract readonly socket: RawSocket;
+  /** setsockopt level and name of the unicast TTL (IP_TTL / IPV6_UNICAST_HOPS); null: the TTL is in our header. */
+  protected abstract readonly unicastTtlOption: readonly [number, number] | null;
+  /** The unicast TTL the socket has now (set to VRRP_TTL when it was opened). */
+  private unicastTtl = VRRP_TTL;
 
   protected constructor(
     readonly family: Family,
@@ -72,18 +77,31 @@ export abstract class TransportBase extends EventEmitter {
   }
 
   /**
-   * Sends one VRRP message to `dst` (default the VRRP group of the family) with TTL / hop limit 255.
-   * Resolves when the kernel took it; rejects with the socket error.
+   * Sets the socket's unicast TTL to `ttl` unless it has it (one setsockopt per change: instances of one
+   * endpoint may differ in unicast_ttl). Runs right before the sendto, so a queued send gets its own TTL.
    */
-  send(message: Uint8Array, dst: string = this.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6): Promise<void> {
+  private applyTtl(ttl: number): void {
+    if (ttl === this.unicastTtl || this.unicastTtlOption === null) return;
+    this.socket.setOption(this.unicastTtlOption[0], this.unicastTtlOption[1], ttl);
+    this.unicastTtl = ttl;
+  }
+
+  /**
+   * Sends one VRRP message to `dst` (default the VRRP group of the family) with TTL / hop limit 255, or
+   * `ttl` (unicast_ttl) to a unicast `dst`. Resolves when the kernel took it; rejects with the socket error.
+   */
+  send(message: Uint8Array, dst: string = this.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6, ttl: number = VRRP_TTL): Promise<void> {
     if (this.closed) return Promise.reject(new Error('transport closed'));
     const buf = Buffer.from(message);
+    // Multicast leaves with IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS (255); IP_TTL only acts on unicast.
+    const want = isMulticastAddress(dst) ? this.unicastTtl : ttl;
     // sendto at once when nothing is queued: raw-socket's own send queues every packet for a writable
     // poll, one event-loop turn per packet (and an Array.shift), which at 5,100 adverts/s (510 VRs at
     // 0.1 s) delayed adverts past the peers' Master_Down_Interval. A full socket buffer falls back to it.
     const direct = (this.socket as unknown as RawSocketInternals);
     if (direct.wrap && (direct.requests?.length ?? 0) === 0) {
       try {
+        this.applyTtl(want);
         direct.wrap.send(buf, 0, buf.length, dst, noop);
         this.stats.sent++;
         return Promise.resolve();
@@ -95,7 +113,14 @@ export abstract class TransportBase extends EventEmitter {
       }
     }
     return new Promise((resolve, reject) => {
-      this.socket.send(buf, 0, buf.length, dst, null, (err) => this.settle(err, resolve, reject));
+      const before = (): void => {
+        try {
+          this.applyTtl(want);
+        } catch (e) {
+          this.emit('error', e as Error);
+        }
+      };
+      this.socket.send(buf, 0, buf.length, dst, before, (err) => this.settle(err, resolve, reject));
     });
   }
 

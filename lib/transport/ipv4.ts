@@ -1,5 +1,6 @@
 /**
- * VRRP over IPv4 on a raw socket (protocol 112): multicast to 224.0.0.18 with TTL 255 out of one
+ * VRRP over IPv4 on a raw socket (protocol 112): multicast to 224.0.0.18 (or the configured groups, all
+ * joined) with TTL 255 out of one
  * interface, and receive with the IP header included so rule 1 (TTL 255, RFC 9568 §7.1) can be checked.
  */
 import { endianness } from 'node:os';
@@ -50,6 +51,7 @@ export function bindToDevice(socket: RawSocket, ifname: string): void {
  */
 export class Ipv4Transport extends TransportBase implements VrrpTransport {
   protected readonly socket: RawSocket;
+  protected readonly unicastTtlOption: readonly [number, number] | null = [IPPROTO_IP, IP_TTL];
 
   constructor(opts: TransportOptions) {
     super(4, opts.ifname, opts.lookup);
@@ -61,7 +63,11 @@ export class Ipv4Transport extends TransportBase implements VrrpTransport {
       bindToDevice(this.socket, opts.ifname);
       const mreqn = ipMreqn(VRRP_GROUP_V4, ifindex);
       this.socket.setOption(IPPROTO_IP, IP_MULTICAST_IF, mreqn, mreqn.length);
-      this.socket.setOption(IPPROTO_IP, IP_ADD_MEMBERSHIP, mreqn, mreqn.length);
+      // Unjoined groups are dropped by the kernel before any raw socket sees them.
+      for (const g of opts.groups ?? [VRRP_GROUP_V4]) {
+        const m = ipMreqn(g, ifindex);
+        this.socket.setOption(IPPROTO_IP, IP_ADD_MEMBERSHIP, m, m.length);
+      }
       this.socket.setOption(IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL);
       this.socket.setOption(IPPROTO_IP, IP_TTL, VRRP_TTL);
       this.socket.setOption(IPPROTO_IP, IP_MULTICAST_LOOP, 0);

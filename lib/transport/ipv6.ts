@@ -46,6 +46,7 @@ export function ipv6VrrpFilter(ownMac: string, ownSource?: string): string {
  */
 export class Ipv6Transport extends TransportBase implements VrrpTransport {
   protected readonly socket: RawSocket;
+  protected readonly unicastTtlOption: readonly [number, number] | null = [IPPROTO_IPV6, IPV6_UNICAST_HOPS];
   private readonly capture: ForkedCapture;
   /** Resolves once the capture child listens (frames before that are not seen). */
   readonly ready: Promise<void>;
@@ -64,11 +65,14 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
       this.socket.setOption(IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_TTL);
       this.socket.setOption(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
       this.socket.setOption(IPPROTO_IPV6, IPV6_TCLASS, VRRP_TOS);
-      // Joining makes a real NIC accept 33:33:00:00:00:12 even when the capture is not promiscuous.
-      const mreq = Buffer.alloc(20);
-      parseAddress(VRRP_GROUP_V6, 6).copy(mreq, 0);
-      writeHostInt32(mreq, ifindex, 16);
-      this.socket.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq, mreq.length);
+      // Joining makes a real NIC accept 33:33:00:00:00:12 (33:33 + the low 32 bits of each configured group)
+      // even when the capture is not promiscuous. The capture filter takes any destination.
+      for (const g of opts.groups ?? [VRRP_GROUP_V6]) {
+        const mreq = Buffer.alloc(20);
+        parseAddress(g, 6).copy(mreq, 0);
+        writeHostInt32(mreq, ifindex, 16);
+        this.socket.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq, mreq.length);
+      }
       this.capture = new ForkedCapture({ ifname: opts.ifname, filter: ipv6VrrpFilter(mac, opts.ownSource) });
     } catch (e) {
       this.socket.close();

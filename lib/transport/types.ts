@@ -46,6 +46,11 @@ export interface TransportOptions {
    * from the interface's own MAC are ours.
    */
   ownSource?: string;
+  /**
+   * Multicast groups joined on `ifname` (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP): every group the instances on
+   * it use (`vrrp_mcast_group4/6`, `mcast_dst_ip`). Default: the IANA group, 224.0.0.18 / ff02::12.
+   */
+  groups?: readonly string[];
 }
 
 /**
@@ -59,9 +64,10 @@ export interface VrrpTransport {
   /**
    * Sends one VRRP message (the bytes after the IP header, checksum already filled in for IPv4; the
    * kernel fills it for IPv6) to `dst`, default the VRRP group (224.0.0.18 / ff02::12), TTL 255.
+   * `ttl` (`unicast_ttl`, 0..255) applies to a unicast `dst` only; multicast always leaves with 255.
    * Resolves when the kernel took it; rejects with the socket error.
    */
-  send(message: Uint8Array, dst?: string): Promise<void>;
+  send(message: Uint8Array, dst?: string, ttl?: number): Promise<void>;
   on(event: 'advert', listener: AdvertListener): this;
   on(event: 'drop', listener: DropListener): this;
   on(event: 'error', listener: (err: Error) => void): this;
@@ -103,6 +109,8 @@ export interface TransportRequest {
    * link-local) and must tell its own adverts by it, not by the shared MAC.
    */
   source?: string;
+  /** Multicast groups to join (TransportOptions.groups). */
+  groups?: readonly string[];
 }
 
 /** Opens a transport (raw sockets in production, doubles in tests). @throws Error when it cannot. */

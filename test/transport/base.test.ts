@@ -8,10 +8,21 @@ import type { RawSocket } from '../../lib/transport/native';
 
 class FakeTransport extends TransportBase {
   readonly sentTo: string[] = [];
+  /** Every setsockopt (level, name, value) and every send with the TTL then in force. */
+  readonly options: number[][] = [];
+  readonly sentTtl: number[] = [];
+  private ttl = 255;
+  protected readonly unicastTtlOption = [0, 2] as const;
   protected readonly socket = {
-    send: (_b: Buffer, _o: number, _l: number, dst: string, _before: unknown, cb: (e: Error | null) => void) => {
+    send: (_b: Buffer, _o: number, _l: number, dst: string, before: (() => void) | null, cb: (e: Error | null) => void) => {
+      before?.();
       this.sentTo.push(dst);
+      this.sentTtl.push(this.ttl);
       cb(dst === '192.0.2.255' ? new Error('EACCES') : null);
+    },
+    setOption: (level: number, name: number, value: number) => {
+      this.options.push([level, name, value]);
+      this.ttl = value;
     },
   } as unknown as RawSocket;
   constructor(family: 4 | 6, lookup?: InstanceLookup) {
@@ -76,4 +87,15 @@ test('send goes to the family\'s VRRP group by default, to a unicast peer when g
   await t6.send(Buffer.alloc(8));
   expect([t4.sentTo, t6.sentTo]).toEqual([['224.0.0.18', '192.0.2.2', '192.0.2.255'], ['ff02::12']]);
   expect(t4.counters()).toMatchObject({ sent: 2, sendErrors: 1 });
+});
+
+test('unicast_ttl: a unicast send carries its TTL (one setsockopt per change), multicast keeps 255', async () => {
+  const t = new FakeTransport(4);
+  await t.send(Buffer.alloc(8), '192.0.2.2', 10);
+  await t.send(Buffer.alloc(8), '192.0.2.3', 10);
+  await t.send(Buffer.alloc(8), '224.0.0.19', 10);
+  await t.send(Buffer.alloc(8), '192.0.2.2');
+  expect(t.sentTtl).toEqual([10, 10, 10, 255]);
+  // IP_TTL does not act on multicast (IP_MULTICAST_TTL does): no change is made for the group.
+  expect(t.options).toEqual([[0, 2, 10], [0, 2, 255]]);
 });
