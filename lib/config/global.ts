@@ -225,11 +225,9 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
     }
     case 'vrrp_startup_delay':
       g.startupDelayMs = msArg(s, 0, 86400, w);
-      later('delay the start of the instances');
       break;
     case 'log_unknown_vrids':
       g.logUnknownVrids = flag(s, w);
-      later('log adverts of unconfigured VRIDs (they are counted in the status)');
       break;
     case 'vmac_prefix':
       g.vmacPrefix = textArg(s, 'a name prefix', w);
@@ -243,7 +241,6 @@ function globalStatement(s: ConfigNode, g: GlobalDefs, w: Warnings): void {
     case 'shutdown_script': {
       const key = s.keyword === 'startup_script' ? 'startupScript' : 'shutdownScript';
       g[key] = { ...scriptCommand(s, w), timeoutMs: g[key]?.timeoutMs ?? 10000 };
-      later(`run a ${s.keyword.replace('_script', '')} script`);
       break;
     }
     case 'startup_script_timeout':

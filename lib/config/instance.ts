@@ -232,7 +232,7 @@ function statement(s: ConfigNode, inst: VrrpInstance, p: Pending, known: KnownNa
       inst.notifyDeleted = s.args[0] ? scriptCommand(s, w) : {};
       break;
     }
-    case 'notify_master_rx_lower_pri': inst.notifyMasterRxLowerPri = scriptCommand(s, w).command; later('run a script when the master receives a lower priority'); break;
+    case 'notify_master_rx_lower_pri': inst.notifyMasterRxLowerPri = scriptCommand(s, w).command; break;
     case 'notify_priority_changes': inst.notifyPriorityChanges = boolFlag(s, w); break;
     default: {
       const why = INSTANCE_FOREIGN.get(s.keyword);

@@ -14,7 +14,7 @@ import type { LogFn } from './executor';
 export const NOTIFY_TIMEOUT_MS = 30_000;
 
 /** The notify command of each state. */
-const SPECIFIC: Record<NotifyState, keyof NotifyScripts> = { MASTER: 'master', BACKUP: 'backup', FAULT: 'fault', STOP: 'stop', DELETED: 'deleted' };
+const SPECIFIC: Record<NotifyState, keyof NotifyScripts> = { MASTER: 'master', BACKUP: 'backup', FAULT: 'fault', STOP: 'stop', DELETED: 'deleted', MASTER_RX_LOWER_PRI: 'masterRxLowerPri' };
 
 type NotifyAction = Extract<NodeAction, { type: 'notify' }>;
 

@@ -32,6 +32,7 @@ import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
 import { CommandRunner, Executor, LogFn } from './executor';
 import { applyPromoteSecondaries, applyVipDrops, createVmac, removeLeftovers, sourcesOf } from './host-setup';
 import { initTrackFiles } from './init-file';
+import { runHostScript, UnknownVridLog } from './host-scripts';
 import { InterfaceWatch, vmacRepairs } from './interface-watch';
 import { NotifyFifo, fifoLine, notifyFifosOf } from './notify-fifo';
 import { acquirePidFile, releasePidFile } from './pidfile';
@@ -118,6 +119,9 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   private timer: TimerHandle | null = null;
   private timerAt: number | null = null;
   private fileTimer: TimerHandle | null = null;
+  /** vrrp_startup_delay: the instances' start, while it is pending. */
+  private startTimer: TimerHandle | null = null;
+  private readonly unknownVrids: UnknownVridLog;
   private unwatch: Unsubscribe | null = null;
   private control: Server | null = null;
   private stopping: Promise<void> | null = null;
@@ -141,6 +145,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     // file or directories others can write are refused (command.ts checkScriptSecure).
     const run: CommandRunner = (line, o) => base(line, { ...o, secure: this.config.global.enableScriptSecurity });
     this.run = run;
+    this.unknownVrids = new UnknownVridLog(this.log);
     this.exec = new Executor({
       platform: this.platform,
       log: this.log,
@@ -220,6 +225,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
         this.emit('priority-change', e.data);
         return;
       case 'advert-dropped':
+        if (e.data.reason === 'VRID_NOT_CONFIGURED' && this.config.global.logUnknownVrids) this.unknownVrids.seen(e.data.ifname, e.data.family, e.data.vrid, e.data.src, this.clock.now());
         this.emit('advert-dropped', e.data);
         return;
       case 'warning':
@@ -258,6 +264,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       // one has removed that daemon's VIPs as "left by an unclean stop".
       if (this.opts.controlSocket) await claimControlSocket(this.opts.controlSocket);
       for (const file of (await this.platform.recover?.()) ?? []) this.log('info', `put back ${file}, left changed by an unclean stop`);
+      await runHostScript('startup', this.config.global, this.run, this.log);
       await removeLeftovers(this.config.instances, this.platform, this.log);
       await this.openFifos(this.config);
       for (const inst of this.config.instances) await createVmac(inst, this.platform, this.log);
@@ -280,7 +287,17 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       await this.pollFiles();
       // Counted before the instances start, as keepalived reads /proc first (no pending weight-0 tracker).
       await this.processes.poll();
-      this.feed((n, now) => n.start(now));
+      // vrrp_startup_delay: sockets, trackers and status are up at once; the instances wait (INIT).
+      const delayMs = this.config.global.startupDelayMs ?? 0;
+      if (delayMs > 0) {
+        this.log('info', `vrrp_startup_delay: the instances start in ${(delayMs / 1000).toFixed(1)} s`);
+        this.startTimer = this.clock.at(this.clock.now() + delayMs, () => {
+          this.startTimer = null;
+          this.feed((n, now) => n.start(now));
+        });
+      } else {
+        this.feed((n, now) => n.start(now));
+      }
       if (this.opts.controlSocket) this.control = await startControlSocket(this.opts.controlSocket, (req) => this.handle(req.cmd));
     } catch (e) {
       await this.stop().catch(() => undefined);
@@ -457,6 +474,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       this.stopping = (async () => {
         this.unwatch?.();
         this.fileTimer?.cancel();
+        this.startTimer?.cancel();
         this.processes.stop();
         this.timer?.cancel();
         if (this.node) this.exec.run(this.node.shutdown(this.clock.now()));
@@ -480,6 +498,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
           if (v && this.platform.removeVmac) await this.platform.removeVmac(v.name).catch((e: Error) => this.log('warn', `instance ${inst.name}: removing ${v.name}: ${e.message}`));
         }
         await applyPromoteSecondaries(this.config.instances, [], this.platform, this.log);
+        if (this.node) await runHostScript('shutdown', this.config.global, this.run, this.log);
         await this.platform.close();
         await new Promise<void>((res) => (this.control ? this.control.close(() => res()) : res()));
         if (this.opts.pidFile) releasePidFile(this.opts.pidFile);

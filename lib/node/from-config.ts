@@ -155,7 +155,11 @@ export function instanceSpecOf(inst: VrrpInstance, config: KeepalivedConfig, sou
     trackInterfaces,
     trackScripts: refs(withGroup(inst.trackScripts, group?.trackScripts).filter((r) => scripts.has(r.name)), (n) => ({ weight: scripts.get(n)?.weight ?? 0, reverse: scripts.get(n)?.weightReverse ?? false })),
     trackFiles: refs(withGroup(inst.trackFiles, group?.trackFiles).filter((r) => files.has(r.name)), (n) => ({ weight: files.get(n)?.weight ?? 1, reverse: files.get(n)?.weightReverse ?? false })),
-    notify: { ...inst.notify, ...(inst.notifyDeleted?.command !== undefined ? { deleted: inst.notifyDeleted.command } : {}) },
+    notify: {
+      ...inst.notify,
+      ...(inst.notifyDeleted?.command !== undefined ? { deleted: inst.notifyDeleted.command } : {}),
+      ...(inst.notifyMasterRxLowerPri !== undefined ? { masterRxLowerPri: inst.notifyMasterRxLowerPri } : {}),
+    },
   };
   const tracked = refs(withGroup(inst.trackProcesses, group?.trackProcesses).filter((r) => processes.has(r.name)), (n) => ({ weight: processes.get(n)?.weight ?? 0, reverse: processes.get(n)?.weightReverse ?? false }));
   if (tracked.length > 0) spec.trackProcesses = tracked;

@@ -21,7 +21,7 @@ import { diffInstance } from './diff';
 import { checkedWarnings, heardLowerPriority, unknownPeerNote } from './receive-policy';
 import type { InstanceSpec, NodeSpec, VipSpec } from './spec';
 import { InstanceTrackers, LinkState, NodeTrackers } from './trackers';
-import type { InstanceStatus, NodeAction, NodeEvent, NodeStatus, NotifyState, RouterActionObserver, TransitionStatus } from './types';
+import type { AdvertDroppedEvent, InstanceStatus, NodeAction, NodeEvent, NodeStatus, NotifyState, RouterActionObserver, TransitionStatus } from './types';
 
 interface Instance {
   spec: InstanceSpec;
@@ -285,7 +285,9 @@ export class VrrpNode {
     const drop = (reason: InstanceDropReason): NodeAction[] => {
       if (inst) countDrop(inst.counters, reason);
       else this.unclaimed[reason] = (this.unclaimed[reason] ?? 0) + 1;
-      out.push(event({ kind: 'advert-dropped', data: { instance: inst?.spec.router.name ?? null, ifname, family, reason, src } }));
+      const data: AdvertDroppedEvent = { instance: inst?.spec.router.name ?? null, ifname, family, reason, src };
+      if (rx.advert) data.vrid = rx.advert.vrid;
+      out.push(event({ kind: 'advert-dropped', data }));
       return out;
     };
     if (!rx.valid || rx.advert === null || src === null) return drop(rx.reason ?? 'BAD_IP_HEADER');
@@ -326,6 +328,8 @@ export class VrrpNode {
    * VIPs again, and so does every other MASTER member of its sync group.
    */
   private heardLower(inst: Instance, now: number, out: NodeAction[]): void {
+    // notify_master_rx_lower_pri (and `notify ... MASTER_RX_LOWER_PRI`, the FIFO line): only when configured.
+    if (inst.spec.notify.masterRxLowerPri !== undefined) this.instanceNotify(inst, 'MASTER_RX_LOWER_PRI', out);
     for (const m of this.insts.values()) {
       if (m !== inst && (inst.group === null || m.group !== inst.group)) continue;
       if (m.router.state !== 'MASTER') continue;

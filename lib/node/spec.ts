@@ -19,8 +19,11 @@ export interface RunAs {
   group?: string;
 }
 
-/** keepalived's notify commands of an instance or sync group, with `notify_deleted CMD` (instances only). */
-export type NotifyScripts = NotifyCommands & { deleted?: string };
+/**
+ * keepalived's notify commands of an instance or sync group, with `notify_deleted CMD` (instances only)
+ * and `notify_master_rx_lower_pri CMD` (a MASTER heard a lower priority).
+ */
+export type NotifyScripts = NotifyCommands & { deleted?: string; masterRxLowerPri?: string };
 
 /** Who runs each notify command (its own user, else the global script_user); absent: the daemon's user. */
 export type NotifyUsers = Partial<Record<keyof NotifyScripts, RunAs>>;

@@ -12,7 +12,7 @@ import type { NotifyScripts, NotifyUsers, RouteSpec, RuleSpec, VipSpec } from '.
  * The state word keepalived gives notify scripts and FIFO lines (keepalived.conf(5), vrrp_sync_group
  * `notify`): an instance leaving for INIT is STOP; DELETED only for an instance a reload removed.
  */
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED' | 'MASTER_RX_LOWER_PRI';
 
 /** A state change of one instance. `priority` is the effective priority after it. */
 export interface StateChangeEvent {
@@ -39,6 +39,8 @@ export interface AdvertDroppedEvent {
   reason: InstanceDropReason;
   /** IP source, when the header could be read. */
   src: string | null;
+  /** The advert's VRID, when it could be decoded. */
+  vrid?: number;
 }
 
 /**
