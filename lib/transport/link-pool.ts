@@ -141,8 +141,11 @@ export class LinkPool {
     this.child = child;
     child.on('message', (m: ChildMessage) => this.onMessage(child, m));
     child.on('exit', (code, signal) => this.onExit(child, signal ?? `exit ${code}`));
-    // A closed channel (the child died) is handled by 'exit'.
+    // A closed channel (the child died) is handled by 'exit'; a frame after it starts a new child at once.
     child.on('error', () => undefined);
+    child.on('disconnect', () => {
+      if (this.child === child) this.child = null;
+    });
     // Captures lost with a dead child wait for the restart delay, even when a send starts a child sooner.
     if (!this.restartTimer) for (const c of this.captures.values()) if (!c.child && !c.retry) this.openIn(child, c);
     return child;
