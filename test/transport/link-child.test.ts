@@ -80,6 +80,63 @@ const readyAgain = (c) => new Promise((r) => c.once('ready', r));
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 `;
 
+/**
+ * argv: ownMac e1Mac. Captures on eth0 and e1, takes e1 down (the `cap` addon aborts the child), checks
+ * that eth0's capture comes back while e1's fails to open, brings e1 up, checks both. Prints RESULT {...}.
+ */
+const FLAP = `
+const { execFileSync } = require('node:child_process');
+const { once } = require('node:events');
+const { ForkedCapture } = require('./dist/lib/transport/forked-capture');
+const { ForkedSender } = require('./dist/lib/transport/forked-sender');
+const { linkPool } = require('./dist/lib/transport/link-pool');
+const { ipv6VrrpFilter } = require('./dist/lib/transport/ipv6');
+const { buildAdvertFrame } = require('./dist/lib/packet/frame');
+const [ownMac, e1Mac] = process.argv.slice(1);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const advert = (srcMac) => buildAdvertFrame({ srcMac, src: 'fe80::99', advert: { version: 3, family: 6, vrid: 7, priority: 100, intervalCs: 100, addresses: ['2001:db8::64'] } });
+const caps = { eth0: new ForkedCapture({ ifname: 'eth0', filter: ipv6VrrpFilter(ownMac) }), e1: new ForkedCapture({ ifname: 'e1', filter: ipv6VrrpFilter(e1Mac) }) };
+const counts = { eth0: 0, e1: 0 };
+const errors = { eth0: [], e1: [] };
+for (const k of ['eth0', 'e1']) {
+  caps[k].on('frame', () => counts[k]++);
+  caps[k].on('error', (e) => errors[k].push(e.message));
+}
+const senders = { eth0: new ForkedSender('eth0'), e1: new ForkedSender('e1') };
+const seenAfterSend = async (k, srcMac) => {
+  const n = counts[k];
+  await senders[k].send(advert(srcMac));
+  await sleep(200);
+  return counts[k] - n;
+};
+(async () => {
+  await Promise.all([caps.eth0.ready, caps.e1.ready]);
+  const before = { eth0: await seenAfterSend('eth0', e1Mac), e1: await seenAfterSend('e1', ownMac) };
+  const stopped = once(caps.eth0, 'error');
+  execFileSync('ip', ['link', 'set', 'e1', 'down']);
+  await stopped;
+  await once(caps.eth0, 'ready');
+  await sleep(300);
+  const whileDown = { eth0: await seenAfterSend('eth0', e1Mac), e1Errors: errors.e1.length, startsWhileDown: linkPool.starts };
+  execFileSync('ip', ['link', 'set', 'e1', 'up']);
+  await once(caps.e1, 'ready');
+  const after = { eth0: await seenAfterSend('eth0', e1Mac), e1: await seenAfterSend('e1', ownMac) };
+  const result = { before, whileDown, after, starts: linkPool.starts, restarts: { eth0: caps.eth0.restarts, e1: caps.e1.restarts }, errors };
+  for (const c of Object.values(caps)) c.close();
+  await Promise.all(Object.values(senders).map((s) => s.close()));
+  console.log('RESULT ' + JSON.stringify(result));
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+`;
+
+interface FlapResult {
+  before: { eth0: number; e1: number };
+  whileDown: { eth0: number; e1Errors: number; startsWhileDown: number };
+  after: { eth0: number; e1: number };
+  starts: number;
+  restarts: { eth0: number; e1: number };
+  errors: { eth0: string[]; e1: string[] };
+}
+
 interface Result {
   badReady: string;
   before: { eth0: number[]; e1: number[] };
@@ -114,6 +171,27 @@ describeNs(`one link-layer child in namespaces${skip ? ` (${skip})` : ''}`, () =
     console.log(`link-layer child: ${JSON.stringify(result)}`);
   }, 30000);
   afterAll(() => lan?.destroy());
+
+  test('a link going down ends the child: the other link capture comes back, the down one retries until it is up', async () => {
+    const a = lan.hosts[0];
+    const r = await lan.runNode(a.ns, FLAP, [a.mac, E1_MAC], 20000);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) throw new Error(`no RESULT (exit ${r.code} ${r.signal}): ${r.stdout} ${r.stderr}`);
+    const flap = JSON.parse(line.slice(7)) as FlapResult;
+    console.log(`link-layer child across a link flap: ${JSON.stringify(flap)}; child stderr: ${r.stderr.match(/Assertion.*/)?.[0] ?? ''}`);
+    expect(flap.before).toEqual({ eth0: 1, e1: 1 });
+    expect(r.stderr).toMatch(/Assertion .status == 0. failed/);
+    expect(flap.errors.eth0).toEqual([expect.stringMatching(/stopped \(SIGABRT\)/)]);
+    // While e1 is down its capture fails to open in the new child, without ending it or eth0's capture.
+    expect(flap.whileDown.eth0).toBe(1);
+    expect(flap.whileDown.e1Errors).toBeGreaterThanOrEqual(2);
+    expect(flap.whileDown.startsWhileDown).toBe(2);
+    expect(flap.errors.e1.slice(1).every((m) => /failed \(.*not up.*\); retrying in 1000 ms/.test(m))).toBe(true);
+    expect(flap.after).toEqual({ eth0: 1, e1: 1 });
+    expect(flap.starts).toBe(2);
+    expect(flap.restarts.eth0).toBe(1);
+    expect(flap.restarts.e1).toBeGreaterThanOrEqual(2);
+  }, 30000);
 
   test('the captures of two interfaces, each with its own filter, share one child; a missing interface fails alone', () => {
     expect(result.startsBefore).toBe(1);
