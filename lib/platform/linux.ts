@@ -1,7 +1,7 @@
 /**
  * Platform on Linux through rtnetlink (see netlink.ts: a link cache fed by the kernel's notifications,
  * requests for the changes), acting in whatever network namespace the process runs in, and libpcap for
- * the announcements (in a child process per interface: see ForkedSender). Needs
+ * the announcements (in the link-layer child process: see ForkedSender). Needs
  * CAP_NET_ADMIN (addresses, vmacs, the no_accept firewall) and CAP_NET_RAW (announce). Besides the senders it
  * runs one program, `nft`, for the no_accept drop rules: at start, on a reload that changes them, at stop.
  */

@@ -1,64 +1,59 @@
 /**
- * A libpcap capture run in a child process (./capture-child.ts), so that the `cap` addon's native abort
- * when an interface goes down ends the child, not the daemon. The child is restarted after
- * `RESTART_MS` while the capture is open; frames arrive as 'frame' events as with LinkCapture.
+ * A libpcap capture held by the daemon's link-layer child (./link-pool.ts), so that the `cap` addon's
+ * native abort when an interface goes down ends the child, not the daemon. Every capture of the daemon
+ * shares that one child; when it dies (or this capture failed to open) the capture is opened again after
+ * `RESTART_MS`. Frames arrive as 'frame' events as with LinkCapture.
  */
-import { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { LinkCaptureOptions } from './capture';
-import { forkCaptureChild } from './forked-child';
+import { LinkPool, linkPool, RESTART_MS } from './link-pool';
 
-/** Delay before a dead capture child is started again, in milliseconds. */
-export const RESTART_MS = 1000;
-
-type ChildMessage = { ready: true } | { frames: Uint8Array[] } | { error: string };
+export { RESTART_MS };
 
 /** Emits 'frame' (Buffer), 'ready' (each time a child has opened the capture) and 'error' (Error). */
 export class ForkedCapture extends EventEmitter {
-  private child: ChildProcess | null = null;
+  private readonly id: number;
   private closed = false;
-  private restartTimer: NodeJS.Timeout | null = null;
-  /** How many times the child had to be restarted. */
+  /** How many times the capture had to be opened again (its child died, or it failed to open). */
   restarts = 0;
   /** Resolves once the first child has the capture open (rejects if it could not open it). */
   readonly ready: Promise<void>;
 
-  constructor(readonly opts: LinkCaptureOptions) {
+  /** @throws Error when the build is missing. */
+  constructor(
+    readonly opts: LinkCaptureOptions,
+    private readonly pool: LinkPool = linkPool,
+  ) {
     super();
     this.ready = new Promise((resolve, reject) => {
       this.once('ready', resolve);
       this.once('open-failed', reject);
     });
     this.ready.catch(() => undefined);
-    this.start();
-  }
-
-  private start(): void {
-    const child = forkCaptureChild(this.opts.ifname, this.opts.filter);
-    this.child = child;
-    child.on('message', (m: ChildMessage) => {
-      if ('frames' in m) for (const f of m.frames) this.emit('frame', Buffer.from(f.buffer, f.byteOffset, f.byteLength));
-      else if ('ready' in m) this.emit('ready');
-      else this.emit('open-failed', new Error(m.error));
-    });
-    child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = null;
-      if (this.closed) return;
-      this.emit('error', new Error(`capture on ${this.opts.ifname} stopped (${signal ?? `exit ${code}`}); restarting in ${RESTART_MS} ms`));
-      this.restartTimer = setTimeout(() => {
-        this.restarts++;
-        if (!this.closed) this.start();
-      }, RESTART_MS);
+    const ifname = opts.ifname;
+    this.id = pool.openCapture(opts, {
+      frames: (frames) => {
+        for (const f of frames) this.emit('frame', Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+      },
+      opened: () => this.emit('ready'),
+      failed: (err) => {
+        this.emit('open-failed', err);
+        this.emit('error', new Error(`capture on ${ifname} failed (${err.message}); retrying in ${RESTART_MS} ms`));
+      },
+      stopped: (reason) => this.emit('error', new Error(`capture on ${ifname} stopped (${reason}); restarting in ${RESTART_MS} ms`)),
+      restarting: () => this.restarts++,
     });
   }
 
-  /** Stops the capture and its child; idempotent. */
+  /** Children the shared pool started (the first one included), for tests. */
+  get starts(): number {
+    return this.pool.starts;
+  }
+
+  /** Stops the capture (the last user of the child ends it); idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.child?.connected) this.child.disconnect();
-    this.child?.kill();
-    this.child = null;
+    void this.pool.closeCapture(this.id);
   }
 }

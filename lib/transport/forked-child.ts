@@ -1,4 +1,4 @@
-/** Starting ./capture-child.js, the process that owns a libpcap capture handle. */
+/** Starting ./link-child.js, the process that owns the libpcap handles (see ./link-pool.ts). */
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,11 +9,9 @@ import * as path from 'node:path';
  */
 export const CHILD_EXEC_ARGV = ['--max-semi-space-size=1', '--max-old-space-size=32'];
 
-/** Forks the libpcap child and asks it to open `ifname` with `filter`. @throws Error when the build is missing. */
-export function forkCaptureChild(ifname: string, filter: string): ChildProcess {
-  const script = path.join(__dirname, 'capture-child.js');
+/** Forks the link-layer child (IPC with advanced serialization). @throws Error when the build is missing. */
+export function forkLinkChild(): ChildProcess {
+  const script = path.join(__dirname, 'link-child.js');
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
-  const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: CHILD_EXEC_ARGV });
-  child.send({ ifname, filter });
-  return child;
+  return fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: CHILD_EXEC_ARGV });
 }

@@ -1,15 +1,15 @@
 /**
  * Sends prebuilt Ethernet frames (gratuitous ARP, unsolicited NA) through a libpcap handle owned by the
- * shared sender child (./sender-pool.ts). The `cap` addon aborts its process when a handle's interface goes
- * down; with the handles in a child, a MASTER whose link fails loses only the child, and the next send
- * starts a new one. Each send resolves once the child handed the frame to the driver.
+ * daemon's one link-layer child (./link-pool.ts), beside its captures. The `cap` addon aborts its process
+ * when a handle's interface goes down; with the handles in a child, a MASTER whose link fails loses only
+ * the child, and the next send starts a new one. Each send resolves once the child handed the frame to the driver.
  */
-import { senderPool, SenderPool } from './sender-pool';
+import { linkPool, LinkPool } from './link-pool';
 
 /** How long one frame may wait for the child's answer, in milliseconds. */
 export const SEND_TIMEOUT_MS = 2000;
 
-/** Link-layer sender on one interface, its libpcap handle in the shared sender child (./sender-pool.ts). */
+/** Link-layer sender on one interface, its libpcap handle in the shared link-layer child (./link-pool.ts). */
 export class ForkedSender {
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -21,7 +21,7 @@ export class ForkedSender {
   constructor(
     readonly ifname: string,
     private readonly timeoutMs = SEND_TIMEOUT_MS,
-    private readonly pool: SenderPool = senderPool,
+    private readonly pool: LinkPool = linkPool,
   ) {
     pool.retain();
   }
