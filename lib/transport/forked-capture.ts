@@ -40,7 +40,7 @@ export class ForkedCapture extends EventEmitter {
         this.emit('open-failed', err);
         this.emit('error', new Error(`capture on ${ifname} failed (${err.message}); retrying in ${RESTART_MS} ms`));
       },
-      stopped: (reason) => this.emit('error', new Error(`capture on ${ifname} stopped (${reason}); restarting in ${RESTART_MS} ms`)),
+      stopped: (reason) => this.emit('error', new Error(`capture on ${ifname} stopped (${reason}); restarting`)),
       restarting: () => this.restarts++,
     });
   }

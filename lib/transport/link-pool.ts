@@ -3,9 +3,12 @@
  * IPv6 interfaces (./forked-capture.ts) and the send handles of all interfaces (./forked-sender.ts). A Node
  * child costs about 42 MiB of RSS at least; one per capture and one for the senders made 16 IPv6 VLANs cost
  * 17 of them (bench/lan, daemon tree RSS: 510 VRs on one IPv6 interface 210-237 -> 158-177 MiB; two IPv6
- * interfaces 264 -> 176 MiB; each capture's ring stays, about 33 MiB resident). Users share it by reference count: the last one closed ends it. When the child dies (the `cap`
+ * interfaces 264 -> 176 MiB; each capture's ring stays, about 33 MiB resident). Users share it by reference
+ * count: the last one closed ends it. When the child dies (the `cap`
  * addon aborts it when an interface goes down), frames in flight fail, the next frame starts a new child
- * (send handles reopen as frames name their interfaces), and every capture is reopened `RESTART_MS` later.
+ * (send handles reopen as frames name their interfaces), and every capture is reopened at once in a new
+ * child (`RESTART_MS` later when the child died within RESTART_MS of its start); a capture that fails to
+ * open retries alone every RESTART_MS.
  */
 import { ChildProcess } from 'node:child_process';
 import type { LinkCaptureOptions } from './capture';
@@ -136,8 +139,12 @@ export class LinkPool {
     child.once('exit', () => clearTimeout(kill));
   }
 
+  /** When the running child was started (performance.now() ms). */
+  private startedAt = 0;
+
   private start(): ChildProcess {
     const child = forkLinkChild();
+    this.startedAt = performance.now();
     this.starts++;
     this.child = child;
     child.on('message', (m: ChildMessage) => this.onMessage(child, m));
@@ -188,10 +195,15 @@ export class LinkPool {
     const lost = [...this.captures.values()].filter((c) => c.child === child);
     for (const c of lost) c.child = null;
     if (lost.length > 0 && !this.restartTimer) {
+      // At once: one link going down aborts the child that holds every interface's capture, and the
+      // others must not go deaf for longer than a child's start (a BACKUP at 0.1 s has 360 ms). The one
+      // on the down link then fails to open and retries alone. A child that died young waits RESTART_MS
+      // (no crash loop).
+      const young = performance.now() - this.startedAt < RESTART_MS;
       this.restartTimer = setTimeout(() => {
         this.restartTimer = null;
         for (const c of this.captures.values()) if (!c.child && !c.retry) this.reopen(c);
-      }, RESTART_MS);
+      }, young ? RESTART_MS : 0);
     }
     for (const c of lost) c.client.stopped(reason);
   }
