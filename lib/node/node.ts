@@ -261,7 +261,7 @@ export class VrrpNode {
       if (i.gone) continue;
       const d = i.router.nextDeadline();
       if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
-      for (const cidrs of i.announcer.due(now)) out.push(this.announceRaw(i, cidrs));
+      for (const cidrs of i.announcer.due(now)) out.push(...this.announceActions(i, cidrs));
       for (const x of i.announcer.extraDue(now)) out.push({ type: 'announce', instance: i.spec.router.name, dev: x.dev, addresses: [...x.addresses], ...(x.mac !== undefined ? { mac: x.mac } : {}) });
       this.touch(i);
     }
@@ -333,7 +333,7 @@ export class VrrpNode {
     for (const m of this.insts.values()) {
       if (m !== inst && (inst.group === null || m.group !== inst.group)) continue;
       if (m.router.state !== 'MASTER') continue;
-      for (const cidrs of m.announcer.heardLower(now, this.announcedCidrs(m, m.router.config.virtualAddresses))) out.push(this.announceRaw(m, cidrs));
+      for (const cidrs of m.announcer.heardLower(now, this.announcedCidrs(m, m.router.config.virtualAddresses))) out.push(...this.announceActions(m, cidrs));
       this.touch(m);
     }
   }
@@ -529,8 +529,8 @@ export class VrrpNode {
     if (added.length > 0) out.push({ type: 'add-vips', instance: name, vips: added });
     if (routesAdded.length + rulesAdded.length > 0) out.push({ type: 'add-routes', instance: name, routes: routesAdded, rules: rulesAdded });
     if (added.length > 0) {
-      const addresses = added.filter((v) => v.dev === s.announceDev || v.dev === s.interface).map((v) => v.cidr);
-      for (const list of i.announcer.added(now, addresses)) out.push(this.announceRaw(i, list));
+      const addresses = added.map((v) => v.cidr);
+      for (const list of i.announcer.added(now, addresses)) out.push(...this.announceActions(i, list));
     }
   }
 
@@ -547,13 +547,29 @@ export class VrrpNode {
 
   /** The platform VIPs ("address/len") of router addresses `addresses` that the announcing device carries. */
   private announcedCidrs(i: Instance, addresses: readonly string[]): string[] {
-    return this.vipsFor(i.spec, addresses).filter((v) => v.dev === i.spec.announceDev || v.dev === i.spec.interface).map((v) => v.cidr);
+    return this.vipsFor(i.spec, addresses).map((v) => v.cidr);
   }
 
-  private announceRaw(i: Instance, cidrs: readonly string[]): NodeAction {
-    const a: NodeAction = { type: 'announce', instance: i.spec.router.name, dev: i.spec.announceDev, addresses: [...cidrs] };
-    if (i.spec.announceMac !== undefined) a.mac = i.spec.announceMac;
-    return a;
+  /**
+   * One announce action per device: the VIPs on the instance's interface from the announcing device (the
+   * vmac, with the virtual MAC), a VIP with `dev X` on X from X's own MAC (as keepalived announces each VIP
+   * on its own interface).
+   */
+  private announceActions(i: Instance, cidrs: readonly string[]): NodeAction[] {
+    const { spec } = i;
+    const byDev = new Map<string, string[]>();
+    for (const c of cidrs) {
+      const dev = spec.vips.find((v) => v.cidr === c)?.dev;
+      const to = dev === undefined || dev === spec.announceDev || dev === spec.interface ? spec.announceDev : dev;
+      const list = byDev.get(to);
+      if (list) list.push(c);
+      else byDev.set(to, [c]);
+    }
+    return [...byDev].map(([dev, addresses]): NodeAction => {
+      const a: NodeAction = { type: 'announce', instance: spec.router.name, dev, addresses };
+      if (dev === spec.announceDev && spec.announceMac !== undefined) a.mac = spec.announceMac;
+      return a;
+    });
   }
 
   /** Performs a router's actions (and its sync group's reaction) into `out`. */
@@ -620,7 +636,7 @@ export class VrrpNode {
           out.push({ type: 'remove-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
           break;
         case 'announce':
-          for (const cidrs of i.announcer.entered(now, this.announcedCidrs(i, a.addresses))) out.push(this.announceRaw(i, cidrs));
+          for (const cidrs of i.announcer.entered(now, this.announcedCidrs(i, a.addresses))) out.push(...this.announceActions(i, cidrs));
           break;
         case 'state-change':
           if (a.to === 'MASTER') i.counters.becomeMaster++;

@@ -66,14 +66,15 @@ describe('unicast_ttl', () => {
 });
 
 describe('garp_extra_if', () => {
-  test('while MASTER: one GARP on eth1 every SECS from entering MASTER; none on the own interface; none once BACKUP', () => {
+  test('while MASTER: the VIPs of eth1 announced on eth1 on entering MASTER, then one GARP there every SECS; none on the own interface; none once BACKUP', () => {
     const vips = ['192.0.2.100/24', '198.51.100.1/24 dev eth1', '198.51.100.2/24 dev eth1'];
     const text = (priority: number): string => conf(instance(V4, { priority, vips, extra: ['garp_extra_if 2 all', 'garp_master_delay 0', 'garp_master_repeat 1'] }));
     const { lan, hosts: [lb1] } = lanOf(V4, [text(100)], [], { eth1: ['198.51.100.9/24'] });
     const t0 = mdiMs(V4, 100);
     lan.runUntil(t0 + 7000);
     const extra = lb1.records.filter((r) => r.kind === 'announce' && r.dev === 'eth1').map((r) => [r.t, r.kind === 'announce' ? r.addresses : []]);
-    expect(extra).toEqual([2000, 4000, 6000].map((d) => [t0 + d, ['198.51.100.1/24']]));
+    // Entering MASTER announces every VIP on its own device (eth1's from eth1); then one every 2 s.
+    expect(extra).toEqual([[t0, ['198.51.100.1/24', '198.51.100.2/24']], ...[2000, 4000, 6000].map((d) => [t0 + d, ['198.51.100.1/24']])]);
     // A higher priority arrives: lb1 goes BACKUP and its refreshes stop.
     const lb2 = lan.addNode('lb2', text(200), { addresses: V4.addresses(2), start: lan.now });
     lan.runUntil(t0 + 20000);
