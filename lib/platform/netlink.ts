@@ -13,12 +13,10 @@ import { AttrStream, createNetlink, createRtNetlink, FlagsNew, ifla, NetlinkMess
 import { formatAddress, parseAddress } from '../packet/address';
 import type { Family } from '../packet/constants';
 import { CachedAddress, CachedLink, LinkCache, LinkEvent, LinkFacts, scopeName } from './link-cache';
-import { addressMessage, routeMessage, ruleMessage } from './route-messages';
+import { addressMessage, AF_INET, AF_INET6, routeMessage, ruleMessage } from './route-messages';
 import { routeText, ruleText } from './route-text';
 import type { LinkInfo, RouteSpec, RuleSpec, VipOptions } from './types';
 
-const AF_INET = 2;
-const AF_INET6 = 10;
 /** IN6_ADDR_GEN_MODE_NONE. */
 const ADDR_GEN_MODE_NONE = 1;
 /** MACVLAN_MODE_PRIVATE. */
