@@ -15,6 +15,8 @@ import type { LinkCaptureOptions } from './capture';
 import { forkLinkChild } from './forked-child';
 import type { ChildMessage, ParentMessage } from './link-protocol';
 
+/** Frames in one message to the child at most (a mass takeover's GARPs leave in chunks of this). */
+export const BURST_FRAMES = 64;
 /** How long a closing child may take to exit before it is killed, in milliseconds. */
 export const CLOSE_GRACE_MS = 1000;
 /** Delay before the captures of a dead child (or one that failed to open) are opened again, in milliseconds. */
@@ -269,10 +271,14 @@ export class LinkPool {
     });
   }
 
-  /** Hands the frames of this turn to the child (starting it) as one burst. */
+  /**
+   * Hands the frames of this turn to the child (starting it) as one burst of at most BURST_FRAMES; the
+   * rest follow in the next turns, so timers (other instances' adverts) run between the chunks of a large
+   * burst (510 VIPs × garp_master_repeat 5 at once was one 2,550-frame message and held the loop ~60 ms).
+   */
   private flush(): void {
-    const burst = this.outbox;
-    this.outbox = [];
+    const burst = this.outbox.splice(0, BURST_FRAMES);
+    if (this.outbox.length > 0) setImmediate(() => this.flush());
     if (burst.length === 0) return;
     let child: ChildProcess;
     try {
