@@ -21,6 +21,12 @@ export interface CommandResult {
   durationMs: number;
 }
 
+/** The `user` / `group` options of a run as `who` (keepalived's `CMD [username [groupname]]`); none for undefined. */
+export function runAsOptions(who: { user: string; group?: string } | undefined): Pick<CommandOptions, 'user' | 'group'> {
+  if (!who) return {};
+  return who.group !== undefined ? { user: who.user, group: who.group } : { user: who.user };
+}
+
 export interface CommandOptions {
   /** Kill the process group and report 'timeout' after this many milliseconds (Infinity: never). */
   timeoutMs: number;

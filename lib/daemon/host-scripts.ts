@@ -5,6 +5,7 @@
  * script_user. A failure is logged; it never stops the daemon.
  */
 import type { GlobalDefs } from '../config/types';
+import { runAsOptions } from './command';
 import type { CommandRunner, LogFn } from './executor';
 
 /** Runs the `kind` script of `global`, if any; resolves when it ended. */
@@ -12,7 +13,7 @@ export async function runHostScript(kind: 'startup' | 'shutdown', global: Global
   const script = kind === 'startup' ? global.startupScript : global.shutdownScript;
   if (!script) return;
   const who = script.user ?? global.scriptUser;
-  const r = await run(script.command, { timeoutMs: script.timeoutMs, ...(who ? { user: who.user, ...(who.group !== undefined ? { group: who.group } : {}) } : {}) });
+  const r = await run(script.command, { timeoutMs: script.timeoutMs, ...runAsOptions(who) });
   if (r.spawnError) log('warn', `${kind}_script: cannot run ${JSON.stringify(script.command)}: ${r.spawnError}`);
   else if (r.outcome !== 'success') log('warn', `${kind}_script ${JSON.stringify(script.command)}: ${r.outcome}${r.code !== null ? ` (exit ${r.code})` : ''}`);
   else log('info', `${kind}_script ${JSON.stringify(script.command)} done in ${r.durationMs.toFixed(0)} ms`);

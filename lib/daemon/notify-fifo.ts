@@ -12,7 +12,7 @@ import { chownSync, closeSync, constants, lstatSync, openSync, unlinkSync, write
 import { promisify } from 'node:util';
 import type { GlobalDefs } from '../config/types';
 import type { RunAs } from '../node/spec';
-import { resolveId, splitCommand } from './command';
+import { resolveId, runAsOptions, splitCommand } from './command';
 import type { CommandRunner, LogFn } from './executor';
 
 /** How long close waits for the FIFO script to end after SIGTERM, in milliseconds. */
@@ -161,7 +161,7 @@ export function notifyFifosOf(global: GlobalDefs, log: LogFn, runCommand: Comman
   for (const f of [global.notifyFifo, global.vrrpNotifyFifo]) {
     if (!f || out.has(f.path)) continue;
     const who = f.script?.user ?? global.scriptUser;
-    const script = f.script ? { command: f.script.command, ...(who ? { user: who.user, ...(who.group !== undefined ? { group: who.group } : {}) } : {}) } : undefined;
+    const script = f.script ? { command: f.script.command, ...runAsOptions(who) } : undefined;
     out.set(f.path, new NotifyFifo({ path: f.path, ...(f.user ? { owner: f.user } : {}), ...(script ? { script } : {}), log, runCommand }));
   }
   return [...out.values()];

@@ -7,7 +7,7 @@
  */
 import type { NotifyScripts } from '../node/spec';
 import type { NodeAction, NotifyState } from '../node/types';
-import { CommandOptions, CommandResult, runCommand, splitCommand } from './command';
+import { CommandOptions, CommandResult, runAsOptions, runCommand, splitCommand } from './command';
 import type { LogFn } from './executor';
 
 /** How long a notify script may run, in milliseconds, before its process group is killed. */
@@ -50,7 +50,7 @@ export class Notifier {
     let q = this.queues.get(target) ?? Promise.resolve();
     for (const { argv, key } of runs) {
       const who = a.users?.[key];
-      const opts: CommandOptions = { timeoutMs: NOTIFY_TIMEOUT_MS, ...(who ? { user: who.user, ...(who.group !== undefined ? { group: who.group } : {}) } : {}) };
+      const opts: CommandOptions = { timeoutMs: NOTIFY_TIMEOUT_MS, ...runAsOptions(who) };
       q = q.then(async () => {
         const r = await this.run(argv, opts);
         if (r.outcome !== 'success') {
