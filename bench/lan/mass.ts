@@ -32,10 +32,11 @@ export interface MassResult {
 export async function massRun(lan: Lan, dir: string, impl: Impl, count: number): Promise<MassResult> {
   const [h1, h2, h3] = lan.hosts;
   const vrs = (priority: number) => manyVrs({ ifnames: ['eth0'], count, families: [4], priority, intervalS: 0.1 });
+  // The observer first: started after two daemons of 255 VRs, tcpdump missed its start deadline (CI).
+  const obs = await observe(lan, dir, h3, `${impl}-mass`, 'ip proto 112 or arp');
   const b = await startDaemon(lan, dir, impl, h2, `${impl}-mass-b`, confText(vrs(100)));
   const a = await startDaemon(lan, dir, impl, h1, `${impl}-mass-m`, confText(vrs(150)));
   let killedAt = 0;
-  const obs = await observe(lan, dir, h3, `${impl}-mass`, 'ip proto 112 or arp');
   try {
     await sleep(6000);
     killedAt = Date.now() / 1000;
