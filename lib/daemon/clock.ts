@@ -18,6 +18,20 @@ export interface Clock {
  */
 export const TIMER_LEAD_MS = 1.5;
 
+/** How old (ms) a transport's receive stamp may be; an older or future one is not believed. */
+export const MAX_RECEIVE_AGE_MS = 100;
+
+/**
+ * The time a packet is fed to the node: its transport's stamp `receivedAt` (the IPv6 capture's, taken in the
+ * link-layer child before the IPC hop, so a backup's Master_Down_Timer runs from the advert's arrival,
+ * RFC 9568 §6.4.2) when it is at most MAX_RECEIVE_AGE_MS before `now`, else `now`; never before `floor`,
+ * the last time the node was given (its time does not run back).
+ */
+export function receiveTime(receivedAt: number | undefined, now: number, floor: number): number {
+  if (receivedAt === undefined || !(receivedAt <= now && receivedAt >= now - MAX_RECEIVE_AGE_MS)) return now;
+  return Math.max(receivedAt, floor);
+}
+
 /**
  * The process clock: performance.now() (monotonic: a wall-clock step changes nothing) and setTimeout,
  * woken TIMER_LEAD_MS early and finished with setImmediate turns (I/O keeps being served meanwhile).

@@ -32,7 +32,7 @@ export class Endpoints {
     private readonly clock: Clock,
     private readonly log: LogFn,
     private readonly linkOf: (ifname: string) => LinkInfo | undefined,
-    private readonly onPacket: (ifname: string, family: Family, rx: ReceiveResult) => void,
+    private readonly onPacket: (ifname: string, family: Family, rx: ReceiveResult, receivedAt?: number) => void,
   ) {}
 
   /** The transport of (ifname, family), if open. */
@@ -63,8 +63,8 @@ export class Endpoints {
       return this.factory({ family, ifname, ifindex: link.ifindex, mac: link.mac, lookup, ...(source !== undefined ? { source } : {}), ...(g ? { groups: g } : {}) });
     };
     const t = new ReopeningTransport(family, ifname, open, this.clock, this.log);
-    t.on('advert', (_bytes: Buffer, _ip: unknown, rx: ReceiveResult) => this.onPacket(ifname, family, rx));
-    t.on('drop', (_reason: unknown, rx: ReceiveResult) => this.onPacket(ifname, family, rx));
+    t.on('advert', (_bytes: Buffer, _ip: unknown, rx: ReceiveResult, at?: number) => this.onPacket(ifname, family, rx, at));
+    t.on('drop', (_reason: unknown, rx: ReceiveResult, at?: number) => this.onPacket(ifname, family, rx, at));
     t.on('error', (e: Error) => this.log('warn', `transport ${k}: ${e.message}`));
     this.map.set(k, t);
     return t;

@@ -25,7 +25,7 @@ import { vmacOf } from '../node/vmac-plan';
 import { LinuxPlatform } from '../platform/linux';
 import { scanProcesses } from '../platform/processes';
 import { isEmptyVipDrops, LinkInfo, noVipDrops, Platform, Unsubscribe, VipDrops } from '../platform/types';
-import { Clock, systemClock, TimerHandle } from './clock';
+import { Clock, receiveTime, systemClock, TimerHandle } from './clock';
 import { runCommand } from './command';
 import { claimControlSocket, startControlSocket } from './control';
 import { Endpoints, rawTransportFactory, TransportFactory } from './endpoints';
@@ -165,8 +165,8 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       feed: (list) => this.feed((n, now) => n.setProcesses(list, now)),
       log: this.log,
     });
-    this.endpoints = new Endpoints(opts.openTransport ?? rawTransportFactory, this.clock, this.log, (ifname) => this.links.find((l) => l.ifname === ifname), (ifname, family, rx) =>
-      this.feed((n, now) => n.receive(ifname, family, rx.ip?.src ?? null, rx, now)),
+    this.endpoints = new Endpoints(opts.openTransport ?? rawTransportFactory, this.clock, this.log, (ifname) => this.links.find((l) => l.ifname === ifname), (ifname, family, rx, at) =>
+      this.feed((n, now) => n.receive(ifname, family, rx.ip?.src ?? null, rx, now), at),
     );
   }
 
@@ -185,10 +185,15 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
     return this.config;
   }
 
-  /** Feeds the node (when running) and performs what it returns. */
-  private feed(fn: (node: VrrpNode, now: number) => ReturnType<VrrpNode['timer']>): void {
+  /** The last time given to the node (ms). */
+  private fedAt = -Infinity;
+
+  /** Feeds the node (when running) at now, or at a packet's `receivedAt` (see receiveTime), and performs what it returns. */
+  private feed(fn: (node: VrrpNode, now: number) => ReturnType<VrrpNode['timer']>, receivedAt?: number): void {
     if (!this.node || this.stopping) return;
-    this.exec.run(fn(this.node, this.clock.now()));
+    const now = receiveTime(receivedAt, this.clock.now(), this.fedAt);
+    this.fedAt = now;
+    this.exec.run(fn(this.node, now));
     this.arm();
   }
 

@@ -125,6 +125,12 @@ export class Rtnetlink {
   private held: NetlinkMessage[] | null = null;
   /** The last dump: requests after it wait for it. */
   private dumpDone: Promise<unknown> = Promise.resolve();
+  /** Dumps asked for and not yet settled. */
+  private dumps = 0;
+  /** Changes waiting for a dump or a slot (a change asked for later must not overtake them). */
+  private queuedChanges = 0;
+  /** The first dump is in the cache and the monitor follows (what `ready()` resolves on). */
+  private isSynced = false;
   /** Changes not yet answered: a dump waits for them. */
   private readonly inflight = new Set<Promise<unknown>>();
   /** Changes sent and unanswered, and the changes waiting for room in the window. */
@@ -167,27 +173,43 @@ export class Rtnetlink {
     if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
     if (kind === 'dump') {
       const run = Promise.all([this.dumpDone, ...this.inflight]).then(() => fn(this.socket()));
-      this.dumpDone = run.catch(() => undefined);
+      this.dumps++;
+      this.dumpDone = run.catch(() => undefined).finally(() => this.dumps--);
       return run;
     }
-    const run = this.dumpDone.then(() => this.slot()).then(async () => {
+    const send = async (): Promise<T> => {
       try {
         return await fn(this.socket());
       } finally {
         this.freeSlot();
       }
-    });
+    };
+    // No dump in the way and room in the window: the message leaves now, in the caller's turn (a
+    // takeover's VIP is requested right after its advert, not after the microtasks in between).
+    let run: Promise<T>;
+    if (this.dumps === 0 && this.queuedChanges === 0 && this.slotNow()) run = send();
+    else {
+      this.queuedChanges++;
+      run = this.dumpDone.then(() => this.slot()).then(() => {
+        this.queuedChanges--;
+        return send();
+      });
+    }
     const settled: Promise<unknown> = run.catch(() => undefined).finally(() => this.inflight.delete(settled));
     this.inflight.add(settled);
     return run;
   }
 
+  /** Takes a slot of the window if one is free and nobody waits for one. */
+  private slotNow(): boolean {
+    if (this.sending >= CHANGE_WINDOW || this.slotWaiters.length > 0) return false;
+    this.sending++;
+    return true;
+  }
+
   /** Resolves when a change may be sent (fewer than CHANGE_WINDOW unanswered), in the order asked. */
   private slot(): Promise<void> {
-    if (this.sending < CHANGE_WINDOW && this.slotWaiters.length === 0) {
-      this.sending++;
-      return Promise.resolve();
-    }
+    if (this.slotNow()) return Promise.resolve();
     return new Promise((resolve) => this.slotWaiters.push(resolve));
   }
 
@@ -204,10 +226,15 @@ export class Rtnetlink {
   /** Resolves once the cache is filled and followed (first call: subscribe, then dump). */
   ready(): Promise<void> {
     if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
-    this.synced ??= this.start().catch((e: unknown) => {
-      this.synced = undefined;
-      throw e;
-    });
+    this.synced ??= this.start().then(
+      () => {
+        this.isSynced = true;
+      },
+      (e: unknown) => {
+        this.synced = undefined;
+        throw e;
+      },
+    );
     return this.synced;
   }
 
@@ -227,6 +254,7 @@ export class Rtnetlink {
       if (this.monitor === m && !this.closed) {
         this.monitor = undefined;
         this.synced = undefined;
+        this.isSynced = false;
         if (this.listeners.size > 0) void this.ready().catch(() => undefined);
       }
     });
@@ -394,7 +422,7 @@ export class Rtnetlink {
    * cache readers wait for its notification), false on EEXIST. @throws Error naming the interface and address otherwise.
    */
   async addAddress(ifname: string, family: Family, address: string, prefixLength: number, opts: VipOptions = {}): Promise<boolean> {
-    const link = await this.linkNow(ifname);
+    const link = (this.isSynced ? this.cache.byName(ifname) : undefined) ?? (await this.linkNow(ifname));
     const text = formatAddress(parseAddress(address, family), 0, family);
     const { data, attrs } = addressMessage(link.ifindex, family, address, prefixLength, opts);
     if (!(await this.change(`add ${address}/${prefixLength} to ${ifname}`, 'EEXIST', (s) => s.newAddress(data, attrs, { ...this.opts, flags: FlagsNew.CREATE | FlagsNew.EXCL })))) return false;

@@ -58,10 +58,11 @@ export abstract class TransportBase extends EventEmitter {
   }
 
   /**
-   * Validates the IP packet at buf[offset, end) and emits 'advert' (valid) or 'drop'. Packets of the
-   * other family are counted as BAD_IP_HEADER. Never throws for bad input.
+   * Validates the IP packet at buf[offset, end) and emits 'advert' (valid) or 'drop', with `receivedAt`
+   * when the packet is older than this call (see AdvertListener). Packets of the other family are counted
+   * as BAD_IP_HEADER. Never throws for bad input.
    */
-  protected deliver(buf: Buffer, offset: number, end: number): void {
+  protected deliver(buf: Buffer, offset: number, end: number, receivedAt?: number): void {
     this.stats.received++;
     const rx = receiveIp(buf, offset, end, this.lookup);
     let reason = rx.reason;
@@ -69,11 +70,11 @@ export abstract class TransportBase extends EventEmitter {
     if (reason !== null || rx.ip === null) {
       const r = reason ?? 'BAD_IP_HEADER';
       this.stats.dropped[r] = (this.stats.dropped[r] ?? 0) + 1;
-      this.emit('drop', r, rx);
+      this.emit('drop', r, rx, receivedAt);
       return;
     }
     this.stats.accepted++;
-    this.emit('advert', Buffer.from(buf.subarray(rx.ip.payloadOffset, rx.ip.payloadEnd)), rx.ip, rx);
+    this.emit('advert', Buffer.from(buf.subarray(rx.ip.payloadOffset, rx.ip.payloadEnd)), rx.ip, rx, receivedAt);
   }
 
   /**

@@ -2,11 +2,13 @@
  * A libpcap capture held by the daemon's link-layer child (./link-pool.ts), so that the `cap` addon's
  * native abort when an interface goes down ends the child, not the daemon. Every capture of the daemon
  * shares that one child; when it dies (or this capture failed to open) the capture is opened again after
- * `RESTART_MS`. Frames arrive as 'frame' events as with LinkCapture.
+ * `RESTART_MS`. Frames arrive as 'frame' events as with LinkCapture, with the moment the child captured
+ * each one (performance.now() milliseconds of this process) as second argument.
  */
 import { EventEmitter } from 'node:events';
 import type { LinkCaptureOptions } from './capture';
 import { LinkPool, linkPool, RESTART_MS } from './link-pool';
+import { fromMonotonic } from './link-protocol';
 
 export { RESTART_MS };
 
@@ -32,8 +34,8 @@ export class ForkedCapture extends EventEmitter {
     this.ready.catch(() => undefined);
     const ifname = opts.ifname;
     this.id = pool.openCapture(opts, {
-      frames: (frames) => {
-        for (const f of frames) this.emit('frame', Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+      frames: (frames, at) => {
+        frames.forEach((f, k) => this.emit('frame', Buffer.from(f.buffer, f.byteOffset, f.byteLength), at[k] === undefined ? undefined : fromMonotonic(at[k])));
       },
       opened: () => this.emit('ready'),
       failed: (err) => {

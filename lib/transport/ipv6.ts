@@ -81,13 +81,13 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
     // The socket only sends: what it would receive (no hop limit) comes through the capture instead.
     this.socket.pauseRecv();
     this.watchSocket();
-    this.capture.on('frame', (frame: Buffer) => this.onFrame(frame));
+    this.capture.on('frame', (frame: Buffer, receivedAt?: number) => this.onFrame(frame, receivedAt));
     // A capture child that died (e.g. its interface went down) is restarted; tell the daemon.
     this.capture.on('error', (err: Error) => this.emit('error', err));
     this.ready = this.capture.ready;
   }
 
-  private onFrame(frame: Buffer): void {
+  private onFrame(frame: Buffer, receivedAt?: number): void {
     let offset: number;
     try {
       const eth = decodeEthernet(frame);
@@ -96,7 +96,7 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
     } catch {
       return;
     }
-    this.deliver(frame, offset, frame.length);
+    this.deliver(frame, offset, frame.length, receivedAt);
   }
 
 

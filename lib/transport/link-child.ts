@@ -6,8 +6,10 @@
  * Protocol (IPC, advanced serialization):
  *   parent -> { capture: id, ifname, filter }           child -> { captured: id } or { captureFailed: id, error }
  *                                                        (a capture that fails leaves the others and the child alone);
- *   child  -> { frames: [{ id, frames: [...] }, ...] }   captured frames of one event-loop turn, all captures in one
- *                                                        message (a burst of 255 adverts is one message, not 255);
+ *   child  -> { frames: [{ id, frames: [...], at: [...] }, ...] }
+ *                                                        captured frames of one event-loop turn, all captures in one
+ *                                                        message (a burst of 255 adverts is one message, not 255),
+ *                                                        each stamped with monotonicMs() when the capture gave it;
  *   parent -> { closeCapture: id }                      (no answer: the capture is closed);
  *   parent -> { open: ifname }                          child -> { opened: ifname } or { openFailed: ifname, error };
  *   parent -> { burst: [{ frame, ifname, id }, ...] }   child -> { sent: [id, ...], failed: [{ id, error }, ...] }
@@ -17,7 +19,7 @@
  * A send handle is opened on the first message naming its interface and kept.
  */
 import { LinkCapture, MATCH_NOTHING } from './capture';
-import type { ChildMessage, ParentMessage } from './link-protocol';
+import { ChildMessage, monotonicMs, ParentMessage } from './link-protocol';
 
 const send = (m: ChildMessage): void => {
   process.send?.(m);
@@ -25,14 +27,14 @@ const send = (m: ChildMessage): void => {
 
 const senders = new Map<string, LinkCapture>();
 const captures = new Map<number, LinkCapture>();
-/** Frames captured in this turn of the event loop, per capture id. */
-let batch = new Map<number, Buffer[]>();
+/** Frames captured in this turn of the event loop and when (monotonicMs), per capture id. */
+let batch = new Map<number, { frames: Buffer[]; at: number[] }>();
 let flushQueued = false;
 
 function flush(): void {
   flushQueued = false;
   if (batch.size === 0) return;
-  const frames = [...batch].map(([id, fs]) => ({ id, frames: fs }));
+  const frames = [...batch].map(([id, b]) => ({ id, frames: b.frames, at: b.at }));
   batch = new Map();
   send({ frames });
 }
@@ -48,13 +50,16 @@ function openCapture(id: number, ifname: string, filter: string): void {
     }
     captures.set(id, capture);
     capture.on('frame', (frame: Buffer) => {
+      const at = monotonicMs();
       if (!flushQueued) {
         flushQueued = true;
         setImmediate(flush);
       }
-      const list = batch.get(id);
-      if (list) list.push(frame);
-      else batch.set(id, [frame]);
+      const b = batch.get(id);
+      if (b) {
+        b.frames.push(frame);
+        b.at.push(at);
+      } else batch.set(id, { frames: [frame], at: [at] });
     });
   }
   send({ captured: id });

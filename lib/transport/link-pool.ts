@@ -24,8 +24,8 @@ export const RESTART_MS = 1000;
 
 /** What the pool tells the owner of a capture (./forked-capture.ts). */
 export interface CaptureClient {
-  /** Frames captured (a batch of one event-loop turn of the child). */
-  frames(frames: Uint8Array[]): void;
+  /** Frames captured (a batch of one event-loop turn of the child) and when (monotonicMs() of the child). */
+  frames(frames: Uint8Array[], at: number[]): void;
   /** The capture is open in a child (each time one opened it). */
   opened(): void;
   /** The child could not open it; it is tried again in `RESTART_MS`. */
@@ -171,7 +171,7 @@ export class LinkPool {
 
   private onMessage(child: ChildProcess, m: ChildMessage): void {
     if ('frames' in m) {
-      for (const { id, frames } of m.frames) this.captures.get(id)?.client.frames(frames);
+      for (const { id, frames, at } of m.frames) this.captures.get(id)?.client.frames(frames, at);
     } else if ('sent' in m) {
       for (const id of m.sent) this.settle(id, null);
       for (const f of m.failed) this.settle(f.id, new Error(f.error));

@@ -20,9 +20,14 @@ export interface TransportCounters {
 }
 
 /** Listener of valid advertisements: the VRRP message bytes, the IP facts, and the full verdict. */
-export type AdvertListener = (bytes: Buffer, ip: IpInfo, result: ReceiveResult) => void;
+export type AdvertListener = (bytes: Buffer, ip: IpInfo, result: ReceiveResult, receivedAt?: number) => void;
 /** Listener of dropped packets (for logs and `inspect`; counters are kept either way). */
-export type DropListener = (reason: NonNullable<ReceiveResult['reason']>, result: ReceiveResult) => void;
+export type DropListener = (reason: NonNullable<ReceiveResult['reason']>, result: ReceiveResult, receivedAt?: number) => void;
+/*
+ * `receivedAt`: when the packet arrived (performance.now() milliseconds), given when the transport knows it
+ * earlier than the event fires: the IPv6 capture stamps each frame in the link-layer child, before the IPC
+ * hop to the daemon. Absent: the packet arrived just now.
+ */
 
 /** Options shared by the IP transports. */
 export interface TransportOptions {

@@ -33,6 +33,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const advert = (srcMac, vrid) => buildAdvertFrame({ srcMac, src: 'fe80::99', advert: { version: 3, family: 6, vrid, priority: 100, intervalCs: 100, addresses: ['2001:db8::64'] } });
 const seen = { eth0: [], e1: [] };
 const errors = { eth0: [], e1: [], bad: [] };
+// How long before its 'frame' event each frame was captured (ms): the child's stamp, in this process's clock.
+const ages = [];
 const vridOf = (f) => f[decodeEthernet(f).payloadOffset + 40 + 1];
 const caps = {
   eth0: new ForkedCapture({ ifname: 'eth0', filter: ipv6VrrpFilter(ownMac) }),
@@ -41,7 +43,10 @@ const caps = {
 };
 for (const [name, c] of Object.entries(caps)) {
   c.on('error', (e) => errors[name].push(e.message));
-  if (seen[name]) c.on('frame', (f) => seen[name].push(vridOf(f)));
+  if (seen[name]) c.on('frame', (f, at) => {
+    seen[name].push(vridOf(f));
+    ages.push(typeof at === 'number' ? performance.now() - at : null);
+  });
 }
 const senders = { eth0: new ForkedSender('eth0'), e1: new ForkedSender('e1') };
 const round = async () => {
@@ -72,7 +77,7 @@ const readyAgain = (c) => new Promise((r) => c.once('ready', r));
     badReady, before, after, firstPid, secondPid: linkPool.pid, startsBefore, starts: linkPool.starts, backAfterMs,
     capStarts: caps.eth0.starts, senderStarts: senders.e1.starts,
     restarts: { eth0: caps.eth0.restarts, e1: caps.e1.restarts, bad: caps.bad.restarts },
-    errors, sent: senders.eth0.sent + senders.e1.sent, sendErrors: senders.eth0.sendErrors + senders.e1.sendErrors,
+    errors, ages, sent: senders.eth0.sent + senders.e1.sent, sendErrors: senders.eth0.sendErrors + senders.e1.sendErrors,
   };
   for (const c of Object.values(caps)) c.close();
   await Promise.all(Object.values(senders).map((s) => s.close()));
@@ -151,6 +156,7 @@ interface Result {
   senderStarts: number;
   restarts: { eth0: number; e1: number; bad: number };
   errors: { eth0: string[]; e1: string[]; bad: string[] };
+  ages: Array<number | null>;
   sent: number;
   sendErrors: number;
   pidAfterClose: number | null;
@@ -201,6 +207,15 @@ describeNs(`one link-layer child in namespaces${skip ? ` (${skip})` : ''}`, () =
     expect(result.badReady).toMatch(/nosuch0|No such device|not up|exist/i);
     expect(result.errors.bad.length).toBeGreaterThan(0);
     expect(result.restarts.bad).toBeGreaterThan(0);
+  });
+
+  test('each frame carries the moment the child captured it, in the parent clock (the IPC hop after it)', () => {
+    expect(result.ages.length).toBe(4);
+    for (const age of result.ages) {
+      expect(typeof age).toBe('number');
+      expect(age).toBeGreaterThanOrEqual(0);
+      expect(age).toBeLessThan(100);
+    }
   });
 
   test('sends and captures go through the same child', () => {

@@ -1,0 +1,85 @@
+/**
+ * The action executor's ordering (lib/daemon/executor.ts): a takeover's VIP request starts inside `run`,
+ * before the state change's event and log are handled; the announcement waits for the VIPs; every VIP of
+ * an instance is requested at once, and each one that fails is counted without keeping the others out.
+ */
+import { Executor, ExecutorHost } from '../../lib/daemon/executor';
+import type { NodeAction } from '../../lib/node/types';
+import type { Platform } from '../../lib/platform/types';
+
+interface Deferred {
+  resolve(v: boolean): void;
+  reject(e: Error): void;
+}
+
+function harness(): { exec: Executor; order: string[]; adds: Map<string, Deferred>; logs: string[] } {
+  const order: string[] = [];
+  const adds = new Map<string, Deferred>();
+  const logs: string[] = [];
+  const platform = {
+    addVip: (_dev: string, cidr: string) => {
+      order.push(`add ${cidr}`);
+      return new Promise<boolean>((resolve, reject) => adds.set(cidr, { resolve, reject }));
+    },
+    removeVip: async (_dev: string, cidr: string) => {
+      order.push(`remove ${cidr}`);
+      return true;
+    },
+    announce: async (_dev: string, addresses: readonly string[]) => {
+      order.push(`announce ${addresses.join(' ')}`);
+      return addresses.length;
+    },
+  } as unknown as Platform;
+  const host: ExecutorHost = {
+    platform,
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    runCommand: () => Promise.reject(new Error('no commands here')),
+    transport: () => undefined,
+    scriptDone: () => undefined,
+    event: (e) => order.push(`event ${e.kind}`),
+  };
+  return { exec: new Executor(host), order, adds, logs };
+}
+
+const vip = (cidr: string) => ({ dev: 'eth0', cidr });
+const takeover: NodeAction[] = [
+  { type: 'add-vips', instance: 'VI_1', vips: [vip('192.0.2.10/32'), vip('192.0.2.11/32')] },
+  { type: 'announce', instance: 'VI_1', dev: 'eth0', addresses: ['192.0.2.10/32', '192.0.2.11/32'] },
+  { type: 'event', event: { kind: 'state-change', data: { instance: 'VI_1', from: 'BACKUP', to: 'MASTER', reason: 'master-down-timer', priority: 100 } } } as NodeAction,
+];
+
+describe('Executor', () => {
+  test('every VIP is requested inside run, before the event; the announcement waits for all of them', async () => {
+    const { exec, order, adds } = harness();
+    exec.run(takeover);
+    expect(order).toEqual(['add 192.0.2.10/32', 'add 192.0.2.11/32', 'event state-change']);
+    adds.get('192.0.2.11/32')?.resolve(true);
+    await new Promise((r) => setImmediate(r));
+    expect(order).not.toContain('announce 192.0.2.10/32 192.0.2.11/32');
+    adds.get('192.0.2.10/32')?.resolve(true);
+    await exec.settled();
+    expect(order.at(-1)).toBe('announce 192.0.2.10/32 192.0.2.11/32');
+  });
+
+  test('a VIP that fails is logged and counted; the others are added and the announcement still runs', async () => {
+    const { exec, order, adds, logs } = harness();
+    exec.run(takeover);
+    adds.get('192.0.2.10/32')?.reject(new Error('rtnetlink: cannot add 192.0.2.10/32 to eth0: EINVAL'));
+    adds.get('192.0.2.11/32')?.resolve(true);
+    await exec.settled();
+    expect(exec.ioErrors.get('VI_1')).toEqual({ 'add-vips': 1 });
+    expect(logs).toEqual([expect.stringContaining('instance VI_1: add-vips failed: rtnetlink: cannot add 192.0.2.10/32 to eth0: EINVAL')]);
+    expect(order.at(-1)).toBe('announce 192.0.2.10/32 192.0.2.11/32');
+  });
+
+  test('a later job of the same instance waits for the one before it; another instance does not', async () => {
+    const { exec, order, adds } = harness();
+    exec.run([{ type: 'add-vips', instance: 'VI_1', vips: [vip('192.0.2.10/32')] }]);
+    exec.run([{ type: 'remove-vips', instance: 'VI_1', vips: [vip('192.0.2.10/32')] }, { type: 'add-vips', instance: 'VI_2', vips: [vip('192.0.2.20/32')] }]);
+    expect(order).toEqual(['add 192.0.2.10/32', 'add 192.0.2.20/32']);
+    adds.get('192.0.2.10/32')?.resolve(true);
+    adds.get('192.0.2.20/32')?.resolve(true);
+    await exec.settled();
+    expect(order).toEqual(['add 192.0.2.10/32', 'add 192.0.2.20/32', 'remove 192.0.2.10/32']);
+  });
+});
