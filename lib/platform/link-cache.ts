@@ -99,17 +99,43 @@ const sameFacts = (a: LinkFacts, b: LinkFacts): boolean =>
 
 const publicAddress = (a: CachedAddress): InterfaceAddress => ({ family: a.family, address: a.address, prefixLength: a.prefixLength, cidr: a.cidr, scope: a.scope });
 
+/** Key of an address of a link in the address index. */
+const addressKey = (ifindex: number, family: Family, address: string): string => `${ifindex} ${family} ${address}`;
+
 /** The links of one namespace by ifindex, in ifindex order. */
 export class LinkCache {
   private readonly byIndex = new Map<number, CachedLink>();
+  /**
+   * The addresses of every link by addressKey (IPv4 may hold one address with several prefix lengths):
+   * `hasAddress` in O(1). A mass takeover's 255 VIP adds each settle a waiter per pending add on every
+   * notification, which a scan of the link's list made O(n^2) per notification.
+   */
+  private readonly index = new Map<string, CachedAddress[]>();
+
+  private indexAdd(ifindex: number, a: CachedAddress): void {
+    const k = addressKey(ifindex, a.family, a.address);
+    const list = this.index.get(k);
+    if (list) list.push(a);
+    else this.index.set(k, [a]);
+  }
+
+  private indexRemove(ifindex: number, a: CachedAddress): void {
+    const k = addressKey(ifindex, a.family, a.address);
+    const list = this.index.get(k)?.filter((x) => x !== a) ?? [];
+    if (list.length > 0) this.index.set(k, list);
+    else this.index.delete(k);
+  }
 
   /** Replaces everything with a dump: the links, then their addresses in dump (kernel) order. */
   reset(links: LinkFacts[], addresses: { ifindex: number; address: CachedAddress }[]): void {
     this.byIndex.clear();
+    this.index.clear();
     for (const l of links) this.byIndex.set(l.ifindex, { ...l, v4: [], v6: [] });
     for (const { ifindex, address } of addresses) {
       const link = this.byIndex.get(ifindex);
-      if (link) (address.family === 4 ? link.v4 : link.v6).push(address);
+      if (!link) continue;
+      (address.family === 4 ? link.v4 : link.v6).push(address);
+      this.indexAdd(ifindex, address);
     }
   }
 
@@ -122,30 +148,40 @@ export class LinkCache {
         this.byIndex.set(ev.link.ifindex, { ...ev.link, v4: old?.v4 ?? [], v6: old?.v6 ?? [] });
         return true;
       }
-      case 'dellink':
+      case 'dellink': {
+        const link = this.byIndex.get(ev.ifindex);
+        if (!link) return false;
+        for (const a of [...link.v4, ...link.v6]) this.indexRemove(ev.ifindex, a);
         return this.byIndex.delete(ev.ifindex);
+      }
       case 'newaddr': {
         const link = this.byIndex.get(ev.ifindex);
         if (!link) return false;
         const list = ev.address.family === 4 ? link.v4 : link.v6;
-        const i = list.findIndex((x) => sameAddress(x, ev.address));
+        const known = this.index.get(addressKey(ev.ifindex, ev.address.family, ev.address.address))?.some((x) => sameAddress(x, ev.address)) ?? false;
+        const i = known ? list.findIndex((x) => sameAddress(x, ev.address)) : -1;
         if (i >= 0) {
           const old = list[i];
           if (old.prefixLength === ev.address.prefixLength && old.rtScope === ev.address.rtScope && old.secondary === ev.address.secondary) return false;
           list.splice(i, 1);
+          this.indexRemove(ev.ifindex, old);
+          this.indexAdd(ev.ifindex, ev.address);
           // A secondary promoted to primary (or a changed scope) moves, as in the kernel; else it stays put.
           list.splice(old.secondary !== ev.address.secondary || old.rtScope !== ev.address.rtScope ? insertionIndex(list, ev.address) : i, 0, ev.address);
           return true;
         }
         list.splice(insertionIndex(list, ev.address), 0, ev.address);
+        this.indexAdd(ev.ifindex, ev.address);
         return true;
       }
       case 'deladdr': {
         const link = this.byIndex.get(ev.ifindex);
         if (!link) return false;
         const list = ev.address.family === 4 ? link.v4 : link.v6;
+        if (!this.index.get(addressKey(ev.ifindex, ev.address.family, ev.address.address))?.some((x) => sameAddress(x, ev.address))) return false;
         const i = list.findIndex((x) => sameAddress(x, ev.address));
         if (i < 0) return false;
+        this.indexRemove(ev.ifindex, list[i]);
         list.splice(i, 1);
         return true;
       }
@@ -169,9 +205,7 @@ export class LinkCache {
 
   /** True when link `ifindex` has `address` (text as the cache holds it) of `family`, with `prefixLength` when given. */
   hasAddress(ifindex: number, family: Family, address: string, prefixLength?: number): boolean {
-    const link = this.byIndex.get(ifindex);
-    const list = family === 4 ? link?.v4 : link?.v6;
-    return list?.some((a) => a.address === address && (prefixLength === undefined || a.prefixLength === prefixLength)) ?? false;
+    return this.index.get(addressKey(ifindex, family, address))?.some((a) => prefixLength === undefined || a.prefixLength === prefixLength) ?? false;
   }
 
   /** Copies of every link as `Platform.links()` gives them, by ifindex. */

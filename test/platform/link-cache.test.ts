@@ -1,5 +1,6 @@
 /** LinkCache: link and address messages in, `links()` out, addresses in the kernel's order. */
 import { CachedAddress, LinkCache, LinkFacts, scopeName } from '../../lib/platform/link-cache';
+import fc from 'fast-check';
 
 const eth0: LinkFacts = { ifindex: 2, ifname: 'eth0', adminUp: true, lowerUp: true, mac: '02:00:00:00:00:01', kind: 'veth' };
 
@@ -100,5 +101,48 @@ describe('LinkCache', () => {
 
   test('scope names as iproute2 prints them', () => {
     expect([0, 200, 253, 254, 7].map(scopeName)).toEqual(['global', 'site', 'link', 'host', '7']);
+  });
+});
+
+describe('LinkCache address index', () => {
+  // Addresses of a small pool on two links, with a few prefix lengths, in any order of adds, removes,
+  // links deleted and re-created, and dumps: hasAddress (the index) answers as a scan of the lists would.
+  const pool = ['192.0.2.1', '192.0.2.2', '198.51.100.7', '2001:db8::1', '2001:db8::2', 'fe80::1'];
+  const eventArb = fc.oneof(
+    fc.record({ type: fc.constantFrom('newaddr' as const, 'deladdr' as const), ifindex: fc.constantFrom(2, 3), address: fc.constantFrom(...pool), prefix: fc.constantFrom(24, 32, 64), secondary: fc.boolean() }),
+    fc.record({ type: fc.constantFrom('dellink' as const, 'newlink' as const), ifindex: fc.constantFrom(2, 3) }),
+    fc.constant({ type: 'reset' as const }),
+  );
+  const facts = (ifindex: number): LinkFacts => ({ ifindex, ifname: `eth${ifindex}`, adminUp: true, lowerUp: true });
+  const cached = (address: string, prefix: number, secondary: boolean): CachedAddress => {
+    const family = address.includes(':') ? 6 : 4;
+    const prefixLength = family === 6 ? 64 : prefix;
+    return { family, address, prefixLength, cidr: `${address}/${prefixLength}`, scope: address.startsWith('fe80') ? 'link' : 'global', rtScope: address.startsWith('fe80') ? 253 : 0, secondary: family === 4 && secondary };
+  };
+  test('hasAddress agrees with the links as listed, after any sequence of messages', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 40 }), (events) => {
+        const cache = new LinkCache();
+        cache.reset([facts(2), facts(3)], []);
+        for (const e of events) {
+          if (e.type === 'reset') {
+            const snap = cache.snapshot();
+            cache.reset(snap.map((l) => facts(l.ifindex)), snap.flatMap((l) => l.addresses.map((a) => ({ ifindex: l.ifindex, address: { ...a, rtScope: a.scope === 'link' ? 253 : 0, secondary: false } }))));
+          } else if ('address' in e) cache.apply({ type: e.type, ifindex: e.ifindex, address: cached(e.address, e.prefix, e.secondary) });
+          else if (e.type === 'dellink') cache.apply({ type: 'dellink', ifindex: e.ifindex });
+          else cache.apply({ type: 'newlink', link: facts(e.ifindex) });
+        }
+        const links = cache.snapshot();
+        for (const ifindex of [2, 3]) {
+          const listed = links.find((l) => l.ifindex === ifindex)?.addresses ?? [];
+          for (const address of pool) {
+            const family = address.includes(':') ? 6 : 4;
+            expect(cache.hasAddress(ifindex, family, address)).toBe(listed.some((a) => a.address === address));
+            for (const p of [24, 32, 64]) expect(cache.hasAddress(ifindex, family, address, p)).toBe(listed.some((a) => a.address === address && a.prefixLength === p));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
