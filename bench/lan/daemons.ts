@@ -38,7 +38,7 @@ export interface Daemon {
 function vrrpdCommand(args: string[]): [string, string[]] {
   const bin = path.join(ROOT, 'bin', 'vrrpd');
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return extra.length > 0 ? [process.execPath, ['--max-semi-space-size=1', ...extra, bin, ...args]] : [bin, args];
+  return extra.length > 0 ? [process.execPath, ['--max-semi-space-size=1', '--always-sparkplug', ...extra, bin, ...args]] : [bin, args];
 }
 
 /** Starts `impl` on `host` with keepalived.conf `conf`; resolves once it runs (vrrpd: logged its start). */

@@ -5,9 +5,10 @@ import * as path from 'node:path';
 
 /**
  * V8 options of the child: it holds a few frames at a time, so a 1 MiB young generation (Node's default
- * grows to 16 MiB per semi-space) and a small old generation keep its RSS near Node's floor (~42 MiB).
+ * grows to 16 MiB per semi-space) and a small old generation keep its RSS near Node's floor (~42 MiB);
+ * baseline code from the first call (as bin/vrrpd): its send path runs only at takeovers, interpreted.
  */
-export const CHILD_EXEC_ARGV = ['--max-semi-space-size=1', '--max-old-space-size=32'];
+export const CHILD_EXEC_ARGV = ['--max-semi-space-size=1', '--max-old-space-size=32', '--always-sparkplug'];
 
 /** Forks the link-layer child (IPC with advanced serialization). @throws Error when the build is missing. */
 export function forkLinkChild(): ChildProcess {
