@@ -35,6 +35,13 @@ export interface ExecutorHost {
   fifo?(line: string): void;
 }
 
+/**
+ * Announcements started per turn of the event loop at most; more wait for the next turns. The second round
+ * of 510 VIPs x garp_master_repeat 5 (garp_master_delay after a takeover) started 2,550 at once, and their
+ * promise chains and garbage held the loop ~80 ms, past the adverts' deadlines (bench/lan jitter).
+ */
+export const ANNOUNCES_PER_TURN = 32;
+
 /** A platform method that is optional, or an Error saying the platform cannot do `what`. */
 function need<F>(fn: F | undefined, what: string): F {
   if (fn === undefined) throw new Error(`this platform cannot install ${what}`);
@@ -69,6 +76,35 @@ export class Executor {
       await Promise.all(pending);
       if ([...this.queues.values()].every((q, i) => q === pending[i])) return;
     }
+  }
+
+  /** Announcements started in this turn, those waiting for a later one, and whether a turn is booked. */
+  private paceCount = 0;
+  private readonly paceQueue: Array<() => void> = [];
+  private paceBooked = false;
+
+  /** Runs `fn` now when this turn has room for an announcement (ANNOUNCES_PER_TURN), else in a later turn. */
+  private paced(fn: () => Promise<unknown>): Promise<unknown> {
+    this.bookPace();
+    if (this.paceQueue.length === 0 && this.paceCount < ANNOUNCES_PER_TURN) {
+      this.paceCount++;
+      return fn();
+    }
+    return new Promise<void>((resolve) => this.paceQueue.push(resolve)).then(fn);
+  }
+
+  /** Books the next turn: it starts the waiting announcements that fit, and books another while any are left. */
+  private bookPace(): void {
+    if (this.paceBooked) return;
+    this.paceBooked = true;
+    setImmediate(() => {
+      this.paceBooked = false;
+      this.paceCount = 0;
+      const start = this.paceQueue.splice(0, ANNOUNCES_PER_TURN);
+      this.paceCount = start.length;
+      for (const go of start) go();
+      if (this.paceCount > 0) this.bookPace();
+    });
   }
 
   private fail(instance: string, what: string, e: unknown): void {
@@ -107,7 +143,7 @@ export class Executor {
       case 'transmit': {
         const t = host.transport(a.ifname, a.family);
         if (!t) return this.fail(a.instance, 'transmit', new Error(`no transport on ${a.ifname} for IPv${a.family}`));
-        t.send(a.bytes, a.dst, a.ttl).catch((e: unknown) => this.fail(a.instance, 'transmit', e));
+        t.send(a.bytes, a.dst, a.ttl, a.src).catch((e: unknown) => this.fail(a.instance, 'transmit', e));
         return;
       }
       case 'add-vips':
@@ -126,7 +162,7 @@ export class Executor {
         for (const r of a.routes) this.enqueue(a.instance, 'remove-route', () => need(host.platform.removeRoute, 'virtual_routes').call(host.platform, r));
         return;
       case 'announce':
-        if (a.addresses.length > 0) this.enqueue(a.instance, 'announce', () => host.platform.announce(a.dev, a.addresses, a.mac));
+        if (a.addresses.length > 0) this.enqueue(a.instance, 'announce', () => this.paced(() => host.platform.announce(a.dev, a.addresses, a.mac)));
         return;
       case 'run-script':
         void host.runCommand(a.command, { timeoutMs: a.timeoutMs, user: a.user, group: a.group }).then((r) => {

@@ -83,9 +83,9 @@ export class ReopeningTransport extends EventEmitter implements VrrpTransport {
   }
 
   /** Sends through the current transport; rejects while there is none (being reopened) or after close. */
-  send(message: Uint8Array, dst?: string, ttl?: number): Promise<void> {
+  send(message: Uint8Array, dst?: string, ttl?: number, src?: string): Promise<void> {
     if (!this.inner) return Promise.reject(new Error(`transport ${this.ifname}/IPv${this.family} is ${this.closed ? 'closed' : 'being reopened'}`));
-    return this.inner.send(message, dst, ttl);
+    return this.inner.send(message, dst, ttl, src);
   }
 
   counters(): TransportCounters {

@@ -1,5 +1,5 @@
 /** One host's VRRP, sans-I/O: the node core that the daemon and the simulator both drive. */
-export { VrrpNode } from './node';
+export { ANNOUNCE_ROUNDS_PER_CALL, VrrpNode } from './node';
 export * from './types';
 export * from './spec';
 export * from './counters';

@@ -45,6 +45,13 @@ interface Instance {
   adverts: Map<string, Buffer>;
 }
 
+/**
+ * Announcement rounds one `timer` call hands out, about (an instance's due rounds go together): the second
+ * round of 510 MASTERs (garp_master_delay after the takeover) was 2,550 announcements in one call, and the
+ * adverts due right after it waited ~30 ms for it (bench/lan jitter).
+ */
+export const ANNOUNCE_ROUNDS_PER_CALL = 64;
+
 const WARNING_TEXT: Record<ReceiveWarning, string> = {
   ADDRESS_LIST_DIFFERS: 'its virtual addresses differ from ours',
   V3_INTERVAL_DIFFERS: 'its advert interval differs from ours (we follow it as a backup)',
@@ -243,7 +250,11 @@ export class VrrpNode {
     }
   }
 
-  /** Timers: adverts and takeovers, due announcements, due scripts. Calls before a deadline do nothing. */
+  /**
+   * Timers: adverts and takeovers, due announcements (at most about ANNOUNCE_ROUNDS_PER_CALL rounds: the
+   * others stay due, so `nextDeadline()` is at or before `now` and the caller calls again), due scripts.
+   * Calls before a deadline do nothing.
+   */
   timer(now: number): NodeAction[] {
     const out: NodeAction[] = [];
     const due: Array<{ t: number; inst: Instance }> = [];
@@ -257,11 +268,18 @@ export class VrrpNode {
       const order = new Map([...this.insts.values()].map((x, k) => [x, k]));
       due.sort((a, b) => a.t - b.t || (order.get(a.inst) ?? 0) - (order.get(b.inst) ?? 0));
     }
+    let rounds = 0;
     for (const { inst: i } of due) {
       if (i.gone) continue;
       const d = i.router.nextDeadline();
       if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
-      for (const cidrs of i.announcer.due(now)) out.push(...this.announceActions(i, cidrs));
+      // Past the cap, an instance's due rounds wait for the next call (its deadline stays due).
+      if (rounds < ANNOUNCE_ROUNDS_PER_CALL) {
+        for (const cidrs of i.announcer.due(now)) {
+          out.push(...this.announceActions(i, cidrs));
+          rounds++;
+        }
+      }
       for (const x of i.announcer.extraDue(now)) out.push({ type: 'announce', instance: i.spec.router.name, dev: x.dev, addresses: [...x.addresses], ...(x.mac !== undefined ? { mac: x.mac } : {}) });
       this.touch(i);
     }

@@ -7,7 +7,7 @@ import { parseAddress } from './address';
 import { Advertisement, encode, encodingLength } from './advertisement';
 import { ChecksumForm } from './checksum';
 import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from './constants';
-import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, encodeEthernet, ethernetHeaderLength, multicastMac } from './ethernet';
+import { ETHERNET_HEADER_LENGTH, ETHERTYPE_IPV4, ETHERTYPE_IPV6, encodeEthernet, ethernetHeaderLength, multicastMac } from './ethernet';
 import { encodeIPv4, IPV4_HEADER_LENGTH } from './ipv4';
 import { encodeIPv6, IPV6_HEADER_LENGTH } from './ipv6';
 
@@ -45,6 +45,29 @@ export interface AdvertFrameOptions {
 export function advertFrameLength(opts: Pick<AdvertFrameOptions, 'advert' | 'vlanId'>): number {
   const ipLength = opts.advert.family === 4 ? IPV4_HEADER_LENGTH : IPV6_HEADER_LENGTH;
   return ethernetHeaderLength(opts) + ipLength + encodingLength(opts.advert);
+}
+
+/**
+ * The Ethernet + IPv6 header (54 bytes) of a VRRP message of `length` bytes from `src` to the multicast
+ * `dst` (hop limit 255, traffic class VRRP_TOS), sent from `srcMac` to the group's MAC: what a frame around
+ * an already encoded message (its checksum computed for `src` and `dst`) starts with.
+ * @throws EncodeError on a bad address or MAC, or a unicast `dst`.
+ */
+export function ipv6AdvertHeader(srcMac: string, src: string, dst: string, length: number): Buffer {
+  const eth = { dst: multicastMac(addressBytes(dst)), src: srcMac, etherType: ETHERTYPE_IPV6 };
+  const buf = Buffer.alloc(ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH);
+  encodeEthernet(eth, buf, 0);
+  encodeIPv6({ src, dst, hopLimit: VRRP_TTL, nextHeader: IPPROTO_VRRP, trafficClass: VRRP_TOS }, length, buf, ETHERNET_HEADER_LENGTH);
+  return buf;
+}
+
+/** The bytes of IPv6 address `text`. @throws EncodeError when it is not one. */
+function addressBytes(text: string): Uint8Array {
+  try {
+    return parseAddress(text, 6);
+  } catch {
+    throw new EncodeError('INVALID_FIELD', `${text} is not an IPv6 address`, 'dst');
+  }
 }
 
 /**

@@ -15,6 +15,9 @@ import { scanProcesses } from './processes';
 import { InterfaceAddress, LinkInfo, Platform, RouteSpec, RuleSpec, splitCidr, Unsubscribe, VipDrops, VipOptions, VmacResult } from './types';
 import { createVmac, holdPromoteSecondaries, releaseHolder, removeVmac, restoreLeftSysctls } from './vmac';
 
+/** Announcement frames kept for repeats (each ~86 bytes); past it the cache starts again. */
+const MAX_KEPT_FRAMES = 8192;
+
 /** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
 export interface FrameSender {
   /** Sends one frame; a returned promise settles once the frame was handed to the driver. */
@@ -145,14 +148,29 @@ export class LinuxPlatform implements Platform {
     // One sender per interface, kept open; its libpcap handle lives in a child process, which the `cap`
     // addon's abort on a link going down ends instead of the daemon (the next send starts a new child).
     const sender = this.senderOf(ifname);
-    const frames = targets.map((t) =>
-      t.family === 4
-        ? buildGratuitousArp({ senderMac: srcMac, ip: t.address })
-        : buildUnsolicitedNa({ srcMac, srcIp: linkLocal as string, target: t.address }),
-    );
+    const frames = targets.map((t) => this.announcement(srcMac, t.family === 4 ? undefined : linkLocal, t.address));
     const s = sender;
     await Promise.all(frames.map((f) => s.send(f)));
     return targets.length;
+  }
+
+  /** Announcement frames by "srcMac linkLocal address" (see `announcement`). */
+  private readonly frames = new Map<string, Buffer>();
+
+  /**
+   * The gratuitous ARP (no `linkLocal`) or unsolicited NA of `address` from `srcMac`, built once and kept: a
+   * MASTER repeats the same frames (garp_master_repeat, the second round after garp_master_delay), and at
+   * 510 VIPs building 2,550 of them again, with the garbage, held the event loop ~80 ms (bench/lan jitter).
+   */
+  private announcement(srcMac: string, linkLocal: string | undefined, address: string): Buffer {
+    const k = `${srcMac} ${linkLocal ?? ''} ${address}`;
+    let f = this.frames.get(k);
+    if (!f) {
+      f = linkLocal === undefined ? buildGratuitousArp({ senderMac: srcMac, ip: address }) : buildUnsolicitedNa({ srcMac, srcIp: linkLocal, target: address });
+      if (this.frames.size >= MAX_KEPT_FRAMES) this.frames.clear();
+      this.frames.set(k, f);
+    }
+    return f;
   }
 
   /** `use_vmac`: a private-mode macvlan through rtnetlink (see vmac.ts). */

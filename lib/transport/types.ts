@@ -70,9 +70,11 @@ export interface VrrpTransport {
    * Sends one VRRP message (the bytes after the IP header, checksum already filled in for IPv4; the
    * kernel fills it for IPv6) to `dst`, default the VRRP group (224.0.0.18 / ff02::12), TTL 255.
    * `ttl` (`unicast_ttl`, 0..255) applies to a unicast `dst` only; multicast always leaves with 255.
-   * Resolves when the kernel took it; rejects with the socket error.
+   * `src` is the IP source the message's checksum was computed for (the instance's primary address); a
+   * transport may use it to send the message as a whole frame (IPv6: ./ipv6.ts). Resolves when the kernel
+   * took it; rejects with the socket error.
    */
-  send(message: Uint8Array, dst?: string, ttl?: number): Promise<void>;
+  send(message: Uint8Array, dst?: string, ttl?: number, src?: string): Promise<void>;
   on(event: 'advert', listener: AdvertListener): this;
   on(event: 'drop', listener: DropListener): this;
   on(event: 'error', listener: (err: Error) => void): this;

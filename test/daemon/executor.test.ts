@@ -3,7 +3,7 @@
  * before the state change's event and log are handled; the announcement waits for the VIPs; every VIP of
  * an instance is requested at once, and each one that fails is counted without keeping the others out.
  */
-import { Executor, ExecutorHost } from '../../lib/daemon/executor';
+import { ANNOUNCES_PER_TURN, Executor, ExecutorHost } from '../../lib/daemon/executor';
 import type { NodeAction } from '../../lib/node/types';
 import type { Platform } from '../../lib/platform/types';
 
@@ -81,5 +81,17 @@ describe('Executor', () => {
     adds.get('192.0.2.20/32')?.resolve(true);
     await exec.settled();
     expect(order).toEqual(['add 192.0.2.10/32', 'add 192.0.2.20/32', 'remove 192.0.2.10/32']);
+  });
+
+  test(`announcements start ${ANNOUNCES_PER_TURN} per turn of the event loop; the others in the next turns, none lost`, async () => {
+    const { exec, order } = harness();
+    const many: NodeAction[] = Array.from({ length: 100 }, (_, k) => ({ type: 'announce', instance: `VI_${k}`, dev: 'eth0', addresses: [`192.0.2.${k + 1}/32`] }));
+    exec.run(many);
+    expect(order).toHaveLength(ANNOUNCES_PER_TURN);
+    await new Promise((r) => setImmediate(r));
+    expect(order.length).toBeLessThanOrEqual(2 * ANNOUNCES_PER_TURN);
+    await exec.settled();
+    for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r));
+    expect(new Set(order).size).toBe(100);
   });
 });

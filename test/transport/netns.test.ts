@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Advertisement } from '../../lib/packet/advertisement';
 import { buildAdvertFrame } from '../../lib/packet/frame';
+import { RAW_SENDS_PER_TURN } from '../../lib/transport/ipv6';
 import { TransportCounters } from '../../lib/transport/types';
 import { collect, Lan, netnsSkipReason, REPO_ROOT, RunResult, waitForLine } from '../helpers/netns';
 
@@ -54,6 +55,29 @@ const { Rtnetlink } = require('./dist/lib/platform/netlink');
   const t = openTransport(family, { ifname, ifindex: l.ifindex, mac: l.mac });
   for (let i = 0; i < count; i++) { await t.send(msg); await new Promise((r) => setTimeout(r, 50)); }
   console.log('RESULT ' + JSON.stringify(t.counters()));
+  t.close();
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+`;
+
+/**
+ * argv: ifname src count advertJson. Sends `count` IPv6 adverts (VRIDs 1..count) in one event-loop turn,
+ * each with the source its checksum was computed for; prints RESULT {counters, frameSends, frameFallbacks}.
+ */
+const BURST6 = `
+const [ifname, src, count] = [process.argv[1], process.argv[2], Number(process.argv[3])];
+const { openTransport } = require('./dist/lib/transport');
+const { encode } = require('./dist/lib/packet/advertisement');
+const advert = JSON.parse(process.argv[4]);
+const { Rtnetlink } = require('./dist/lib/platform/netlink');
+(async () => {
+  const nl = new Rtnetlink();
+  const l = await nl.link(ifname);
+  await nl.close();
+  const t = openTransport(6, { ifname, ifindex: l.ifindex, mac: l.mac });
+  await new Promise((r) => setTimeout(r, 300)); // the link-layer child's send handle opens
+  const msgs = Array.from({ length: count }, (_, k) => encode({ ...advert, vrid: k + 1 }, undefined, 0, { src, dst: 'ff02::12' }));
+  await Promise.all(msgs.map((m) => t.send(m, 'ff02::12', 255, src)));
+  console.log('RESULT ' + JSON.stringify({ counters: t.counters(), frameSends: t.frameSends, frameFallbacks: t.frameFallbacks }));
   t.close();
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 `;
@@ -127,6 +151,16 @@ describeNs(`transports in namespaces${skip ? ` (${skip})` : ''}`, () => {
       expect(r).toMatchObject({ ttl: 255, src: 'fe80::1', dst: 'ff02::12', checksum: 'ok' });
       expect(r.advert).toEqual(V3_6);
     }
+  }, 12000);
+
+  test('(b) IPv6: ten adverts in one turn: the first RAW_SENDS_PER_TURN on the raw socket, the rest as frames through the link-layer child; all valid at B', async () => {
+    const a = lan.hosts[0];
+    const { rx, act } = await receiveOnB(6, 10, () => lan.runNode(a.ns, BURST6, ['eth0', a.linkLocal, '10', JSON.stringify(V3_6)], 8000));
+    const sent = resultOf<{ counters: TransportCounters; frameSends: number; frameFallbacks: number }>(act);
+    expect(sent).toMatchObject({ counters: { sent: 10, sendErrors: 0 }, frameSends: 10 - RAW_SENDS_PER_TURN, frameFallbacks: 0 });
+    expect(rx.counters).toMatchObject({ received: 10, accepted: 10, dropped: {} });
+    expect(rx.adverts.map((r) => r.advert.vrid).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const r of rx.adverts) expect(r).toMatchObject({ ttl: 255, src: 'fe80::1', dst: 'ff02::12', checksum: 'ok' });
   }, 12000);
 
   test('(c) IPv6: an advert with hop limit 254 is dropped as TTL_NOT_255; the same with 255 is accepted', async () => {
