@@ -65,7 +65,10 @@ d.each(VARIANTS)('vrrpd beside keepalived, $label', (v) => {
       if (hi === 'vrrpd') expect(code).toBe(0);
       expect(holds(h1)).toBe(false);
       await waitFor(`${lo} on h2 to take over`, () => holds(h2), 5000);
-      await new Promise((r) => setTimeout(r, 1000));
+      // 1.5 s: h1's first advert as preempting master then lands mid-way between h2's (1 s apart from its
+      // takeover), not within a few ms of one, where h2's advert and h1's would cross on the wire (a race
+      // of every implementation; frr.test.ts has the figures).
+      await new Promise((r) => setTimeout(r, 1500));
 
       // Restart h1: it preempts h2 (preempt on by default in both).
       const a2 = await start(hi, h1, `${hi}-h1-again`, 150);
