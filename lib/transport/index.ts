@@ -1,8 +1,8 @@
 /** Packet I/O: the VRRP transports (raw sockets, libpcap) and link-layer frame send. */
-export { TransportCounters, VrrpTransport, AdvertListener, DropListener, TransportOptions, emptyCounters } from './types';
+export { type TransportCounters, type VrrpTransport, type AdvertListener, type DropListener, type TransportOptions, emptyCounters } from './types';
 export { Ipv4Transport } from './ipv4';
 export { Ipv6Transport, ipv6VrrpFilter } from './ipv6';
-export { LinkCapture, LinkSender, LinkCaptureOptions } from './capture';
+export { LinkCapture, LinkSender, type LinkCaptureOptions } from './capture';
 
 import { Family } from '../packet/constants';
 import { Ipv4Transport } from './ipv4';
