@@ -70,8 +70,8 @@ async function main(): Promise<number> {
   const short = values.short === true;
   const only = new Set((values.only ?? 'failover,http,mass,scale,vlan,jitter').split(','));
   const cfg = short
-    ? { trials: 2, scaleCount: 255, scaleSettle: 6000, scaleWindow: 10_000, vlans: 4, vlanCount: 32, vlanWindow: 5000, jitterWindow: 4000, hog: false }
-    : { trials: 10, scaleCount: 255, scaleSettle: 15_000, scaleWindow: 600_000, vlans: 16, vlanCount: 255, vlanWindow: 60_000, jitterWindow: 60_000, hog: true };
+    ? { trials: 2, scaleCount: 255, scaleSettle: 5000, scaleWindow: 6000, vlans: 4, vlanCount: 32, vlanSettle: 6000, vlanWindow: 5000, jitterWindow: 4000, hog: false }
+    : { trials: 10, scaleCount: 255, scaleSettle: 15_000, scaleWindow: 600_000, vlans: 16, vlanCount: 255, vlanSettle: 10_000, vlanWindow: 60_000, jitterWindow: 60_000, hog: true };
   const num = (v: string | undefined, scale = 1): number | undefined => (v === undefined ? undefined : Number(v) * scale);
   cfg.trials = num(values.trials) ?? cfg.trials;
   cfg.scaleWindow = num(values['scale-window'], 1000) ?? cfg.scaleWindow;
@@ -144,7 +144,7 @@ async function main(): Promise<number> {
       const vlanLan = new Lan('bvlan', 2);
       try {
         const ifnames = addVlans(vlanLan, cfg.vlans);
-        const o = { ifnames, count: cfg.vlanCount, families: [4] as Array<4 | 6>, intervalS: 1, settleMs: 10_000, windowMs: cfg.vlanWindow };
+        const o = { ifnames, count: cfg.vlanCount, families: [4] as Array<4 | 6>, intervalS: 1, settleMs: cfg.vlanSettle, windowMs: cfg.vlanWindow };
         const r = { keepalived: await scaleRun(vlanLan, dir, 'keepalived', o), vrrpd: await scaleRun(vlanLan, dir, 'vrrpd', o) };
         const n = `${cfg.vlans} interfaces × ${cfg.vlanCount} VRs (${r.vrrpd.instances}) at 1 s, ${o.windowMs / 1000} s`;
         rows.push(valueRow(`${n}: transitions in the window (spurious)`, '', { keepalived: r.keepalived.transitions, vrrpd: r.vrrpd.transitions }, 0));
