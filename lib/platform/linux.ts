@@ -149,8 +149,7 @@ export class LinuxPlatform implements Platform {
     // addon's abort on a link going down ends instead of the daemon (the next send starts a new child).
     const sender = this.senderOf(ifname);
     const frames = targets.map((t) => this.announcement(srcMac, t.family === 4 ? undefined : linkLocal, t.address));
-    const s = sender;
-    await Promise.all(frames.map((f) => s.send(f)));
+    await Promise.all(frames.map((f) => sender.send(f)));
     return targets.length;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Fuzzing the wire side (bench/fuzz/packet-targets.ts): the advertisement decoder and the receive step, each on
- * VRRP_FUZZ_RUNS inputs (default 20,000) from a fixed seed. Decoders throw DecodeError only; the receive step
+ * VRRP_FUZZ_RUNS inputs (default 10,000) from a fixed seed. Decoders throw DecodeError only; the receive step
  * never throws and names one drop reason. `node dist/bench/fuzz/run.js` runs the same targets for millions.
  */
 import { advertTarget, receiveTarget } from '../../bench/fuzz/packet-targets';

@@ -1,12 +1,12 @@
 /**
  * Runs a bench/fuzz target under jest: fc.assert with a fixed seed (VRRP_FUZZ_SEED) and VRRP_FUZZ_RUNS inputs
- * (default 20,000, the CI size), so a failure is reproducible and shrunk. Inputs slower than 100 ms are printed
+ * (default 10,000, the CI size), so a failure is reproducible and shrunk. Inputs slower than 100 ms are printed
  * (timing is reported, not asserted: the machines are shared).
  */
 import fc from 'fast-check';
 import { DEFAULT_SEED, FuzzTarget } from '../../bench/fuzz/target';
 
-export const FUZZ_RUNS = Number(process.env.VRRP_FUZZ_RUNS ?? 20_000);
+export const FUZZ_RUNS = Number(process.env.VRRP_FUZZ_RUNS ?? 10_000);
 export const FUZZ_SEED = Number(process.env.VRRP_FUZZ_SEED ?? DEFAULT_SEED);
 
 /** fc.assert over `t` with FUZZ_RUNS inputs; returns the outcome counts and prints the slow inputs. */
