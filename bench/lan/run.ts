@@ -70,7 +70,7 @@ async function main(): Promise<number> {
   const short = values.short === true;
   const only = new Set((values.only ?? 'failover,http,mass,scale,vlan,jitter').split(','));
   const cfg = short
-    ? { trials: 2, scaleCount: 255, scaleSettle: 5000, scaleWindow: 6000, vlans: 4, vlanCount: 32, vlanSettle: 6000, vlanWindow: 5000, jitterWindow: 3000, hog: false }
+    ? { trials: 2, scaleCount: 255, scaleSettle: 8000, scaleWindow: 6000, vlans: 4, vlanCount: 32, vlanSettle: 6000, vlanWindow: 5000, jitterWindow: 3000, hog: false }
     : { trials: 10, scaleCount: 255, scaleSettle: 15_000, scaleWindow: 600_000, vlans: 16, vlanCount: 255, vlanSettle: 10_000, vlanWindow: 60_000, jitterWindow: 60_000, hog: true };
   const num = (v: string | undefined, scale = 1): number | undefined => (v === undefined ? undefined : Number(v) * scale);
   cfg.trials = num(values.trials) ?? cfg.trials;
