@@ -41,8 +41,9 @@ interface Variant {
    * replacement and a failing script are the daemon's, the same for every version, and run for v3 only
    * (CI time).
    */
-  scenarios?: string[];
+  scenarios?: ScenarioName[];
 }
+type ScenarioName = 'nopreempt' | 'link down on the master' | 'interface replaced' | 'partition and heal' | 'failing vrrp_script' | 'election by address';
 const VARIANTS: Variant[] = [
   { name: 'v2 IPv4 PASS auth', tag: '2', version: 2, family: 4, vip: '192.0.2.150', prefix: 24, auth: 's3cret', scenarios: ['nopreempt', 'partition and heal', 'election by address'] },
   { name: 'v3 IPv4', tag: '4', version: 3, family: 4, vip: '192.0.2.150', prefix: 24 },
@@ -111,7 +112,7 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
   /** The address h's adverts come from (the observer's timeline names routers by it). */
   const src = (h: Host): string => (v.family === 4 ? h.ipv4 : h.linkLocal);
   /** A scenario of this variant (see Variant.scenarios). */
-  const sc = (name: string, body: () => void): void => {
+  const sc = (name: ScenarioName, body: () => void): void => {
     if (!v.scenarios || v.scenarios.includes(name)) d(name, body);
   };
 

@@ -3,6 +3,7 @@ import { DecodeError, EncodeError } from '../../lib/errors';
 import { Advertisement, AdvertisementV2, AdvertisementV3, decode, encode, encodingLength } from '../../lib/packet/advertisement';
 import { vrrpChecksum } from '../../lib/packet/checksum';
 import { parseAddress } from '../../lib/packet/address';
+import { FUZZ_RUNS } from '../helpers/fuzz';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const pass = Buffer.from('s3cret\0\0');
@@ -174,8 +175,9 @@ describe('decode errors carry a stable code and the offset', () => {
   });
 });
 
-// Property tests. CI runs at least 100,000 random/mutated inputs through the decoder.
-const RUNS = Number(process.env.VRRP_FUZZ_RUNS ?? 10_000);
+// Property tests: FUZZ_RUNS random and as many mutated inputs through the decoder (the fuzz targets' knob,
+// VRRP_FUZZ_RUNS; `npm run fuzz` is the long run).
+const RUNS = FUZZ_RUNS;
 
 const arbV4 = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map((b) => b.join('.'));
 const arbV6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => {
