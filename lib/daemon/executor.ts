@@ -2,7 +2,9 @@
  * Carries out the node core's actions with the host: adverts through the transports, VIPs and
  * announcements through the platform (per instance in order, each announcement after the VIP changes
  * before it, so the kernel answers for a VIP before clients hear of it), scripts and notify commands as
- * child processes. A failing action is logged and counted; it never throws, so one instance's I/O trouble
+ * child processes. A VIP add counts as done for the next job once the platform says the OS carried it
+ * out (`sent` of Platform.addVip: on Linux when the rtnetlink sendmsg returned), before its answer is
+ * read: a takeover's first GARP then leaves in the turn of its advert. A failing action is logged and counted; it never throws, so one instance's I/O trouble
  * cannot take the others down.
  */
 import type { VipSpec } from '../node/spec';
@@ -53,6 +55,8 @@ export class Executor {
   /** Failed actions by kind ('transmit', 'add-vips', 'remove-vips', 'add-route', 'add-rule', 'remove-rule', 'remove-route', 'announce'), per instance. */
   readonly ioErrors = new Map<string, Record<string, number>>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** VIP adds carried out whose answer is still to come (`settled` waits for them too). */
+  private readonly unanswered = new Set<Promise<void>>();
   private readonly notifier: Notifier;
 
   constructor(private readonly host: ExecutorHost) {
@@ -72,9 +76,9 @@ export class Executor {
   /** Resolves once every queued VIP change and announcement has been carried out. */
   async settled(): Promise<void> {
     for (;;) {
-      const pending = [...this.queues.values()];
+      const pending = [...this.queues.values(), ...this.unanswered];
       await Promise.all(pending);
-      if ([...this.queues.values()].every((q, i) => q === pending[i])) return;
+      if (this.unanswered.size === 0 && [...this.queues.values()].every((q, i) => q === pending[i])) return;
     }
   }
 
@@ -119,9 +123,25 @@ export class Executor {
    * takeover's VIP request reaches the kernel right after the advert, before the state change's event,
    * log line and notify (a microtask hop put all of that, ~1 ms of cold JS, in front of it).
    */
-  private enqueue(instance: string, what: string, job: () => Promise<unknown>): void {
+  private enqueue(instance: string, what: string, job: () => Promise<unknown> | null): void {
     const prev = this.queues.get(instance);
-    const started = prev === undefined ? new Promise<unknown>((resolve) => resolve(job())) : prev.then(job);
+    if (prev === undefined) {
+      // null: done already (every VIP add carried out inside the call); the instance's next job starts at once.
+      let now: Promise<unknown> | null;
+      try {
+        now = job();
+      } catch (e) {
+        now = Promise.reject(e);
+      }
+      if (now === null) return;
+      this.chain(instance, what, now);
+      return;
+    }
+    this.chain(instance, what, prev.then(job));
+  }
+
+  /** Makes `started` (a job's promise) the instance's queue tail; a rejection is logged and counted. */
+  private chain(instance: string, what: string, started: Promise<unknown>): void {
     const q = started.then(() => undefined, (e: unknown) => this.fail(instance, what, e));
     this.queues.set(instance, q);
     void q.then(() => {
@@ -129,11 +149,30 @@ export class Executor {
     });
   }
 
-  /** Runs `change` for every VIP at once (rtnetlink pipelines them); each failure is logged and counted. */
-  private vipJob(instance: string, what: string, vips: readonly VipSpec[], change: (v: VipSpec) => Promise<unknown>): void {
-    this.enqueue(instance, what, async () => {
-      const results = await Promise.allSettled(vips.map(change));
-      for (const r of results) if (r.status === 'rejected') this.fail(instance, what, r.reason);
+  /**
+   * Runs `change` for every VIP at once (rtnetlink pipelines them); each failure is logged and counted.
+   * The instance's next job starts when every change was carried out (each called its `sent`) or answered,
+   * whichever comes first; `settled` still waits for the answers.
+   */
+  private vipJob(instance: string, what: string, vips: readonly VipSpec[], change: (v: VipSpec, sent: () => void) => Promise<unknown>): void {
+    this.enqueue(instance, what, () => {
+      let unsent = vips.length;
+      let allSent: () => void = () => undefined;
+      const carriedOut = new Promise<void>((resolve) => (allSent = resolve));
+      const changes = vips.map((v) => {
+        let counted = false;
+        return change(v, () => {
+          if (counted) return;
+          counted = true;
+          if (--unsent === 0) allSent();
+        });
+      });
+      const answered = Promise.allSettled(changes).then((results) => {
+        for (const r of results) if (r.status === 'rejected') this.fail(instance, what, r.reason);
+      });
+      this.unanswered.add(answered);
+      void answered.then(() => this.unanswered.delete(answered));
+      return unsent > 0 ? Promise.race([carriedOut, answered]) : null;
     });
   }
 
@@ -147,7 +186,7 @@ export class Executor {
         return;
       }
       case 'add-vips':
-        this.vipJob(a.instance, 'add-vips', a.vips, (v) => host.platform.addVip(v.dev, v.cidr, v.options));
+        this.vipJob(a.instance, 'add-vips', a.vips, (v, sent) => host.platform.addVip(v.dev, v.cidr, v.options, sent));
         return;
       case 'remove-vips':
         this.vipJob(a.instance, 'remove-vips', a.vips, (v) => host.platform.removeVip(v.dev, v.cidr, v.options));

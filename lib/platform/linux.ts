@@ -75,10 +75,11 @@ export class LinuxPlatform implements Platform {
   /**
    * RTM_NEWADDR of CIDR on IF with `options` (IPv6 with IFA_F_NODAD: a VIP must be usable at once, as
    * keepalived does). False when it was there (EEXIST). @throws Error naming interface and address otherwise.
+   * `sent`: see Rtnetlink.addAddress.
    */
-  addVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean> {
+  addVip(ifname: string, cidr: string, options?: VipOptions, sent?: () => void): Promise<boolean> {
     const { address, prefixLength, family } = splitCidr(cidr);
-    return this.netlink.addAddress(ifname, family, address, prefixLength, options);
+    return this.netlink.addAddress(ifname, family, address, prefixLength, options, sent);
   }
 
   /** RTM_DELADDR of CIDR on IF; false when it was not there (EADDRNOTAVAIL). */
@@ -137,7 +138,9 @@ export class LinuxPlatform implements Platform {
   async announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number> {
     const targets = addresses.map((a) => splitCidr(a));
     const needsIpv6 = targets.some((t) => t.family === 6);
-    const link = mac === undefined || needsIpv6 ? this.netlink.info(await this.netlink.linkNow(ifname)) : undefined;
+    // From the cache without a turn of waiting when it is filled: a takeover's first GARP then leaves in
+    // the turn of its VIP request.
+    const link = mac === undefined || needsIpv6 ? this.netlink.info(this.netlink.cachedLink(ifname) ?? (await this.netlink.linkNow(ifname))) : undefined;
     const srcMac = mac ?? link?.mac;
     if (srcMac === undefined) throw new Error(`${ifname} has no link-layer address to announce from`);
     let linkLocal: string | undefined;

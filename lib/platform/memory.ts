@@ -119,17 +119,21 @@ export class MemoryPlatform implements Platform {
   readonly routes = new Map<string, RouteSpec>();
   readonly rules = new Map<string, RuleSpec>();
 
-  async addVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean> {
+  /** Adds at once; `sent` is called when the add was carried out (as Linux's after its sendmsg), not when it fails. */
+  async addVip(ifname: string, cidr: string, options?: VipOptions, sent?: () => void): Promise<boolean> {
     this.take();
     const a = normalize(cidr);
     if (options && Object.keys(options).length > 0) this.vipOptions.set(`${ifname} ${a.address}`, { ...options });
     const list = this.addresses.get(ifname) ?? [];
     this.addresses.set(ifname, list);
     this.ensureLink(ifname);
-    if (list.some((x) => x.address === a.address)) return false;
-    list.push(a);
-    this.changed();
-    return true;
+    const added = !list.some((x) => x.address === a.address);
+    if (added) {
+      list.push(a);
+      this.changed();
+    }
+    sent?.();
+    return added;
   }
 
   async removeVip(ifname: string, cidr: string): Promise<boolean> {

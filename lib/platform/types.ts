@@ -149,9 +149,12 @@ export interface Platform {
   /**
    * Adds `cidr` ("192.0.2.100/24", "2001:db8::100/64"; no prefix means /32 or /128) to `ifname`.
    * with `options` (label, scope, ...). Resolves true when added, false when it was already there.
+   * `sent`, when the platform can tell: called once the OS has carried the request out, before its answer
+   * is read (Linux: the rtnetlink sendmsg returned with nothing else unanswered), so an announcement need
+   * not wait for the answer; at most once, and not at all when only the promise can tell.
    * @throws Error when the OS refuses.
    */
-  addVip(ifname: string, cidr: string, options?: VipOptions): Promise<boolean>;
+  addVip(ifname: string, cidr: string, options?: VipOptions, sent?: () => void): Promise<boolean>;
   /**
    * Removes `cidr` (`options.peer` and `label` take part in finding it); resolves true when removed, false when it
    * was not there. @throws Error when the OS refuses.

@@ -50,7 +50,9 @@ interface Capture {
 interface Pending {
   resolve(): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout;
+  /** When it fails unanswered (performance.now() ms), and its timeout. */
+  deadline: number;
+  timeoutMs: number;
   /** The child the frame went to (null: still in the outbox). */
   child: ChildProcess | null;
 }
@@ -67,6 +69,8 @@ export class LinkPool {
   private restartTimer: NodeJS.Timeout | null = null;
   /** Frames asked for in this turn of the event loop, not yet handed to the child. */
   private outbox: Array<{ frame: Uint8Array; ifname: string; id: number }> = [];
+  /** A flush is booked for the check phase of this turn (the outbox is empty whenever none is). */
+  private flushBooked = false;
   /** Children started (the first one included). */
   starts = 0;
 
@@ -144,8 +148,11 @@ export class LinkPool {
   /** When the running child was started (performance.now() ms). */
   private startedAt = 0;
 
+  /** `fork` starts a child (tests give a stand-in). */
+  constructor(private readonly fork: () => ChildProcess = forkLinkChild) {}
+
   private start(): ChildProcess {
-    const child = forkLinkChild();
+    const child = this.fork();
     this.startedAt = performance.now();
     this.starts++;
     this.child = child;
@@ -237,10 +244,13 @@ export class LinkPool {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    clearTimeout(p.timer);
     if (err) p.reject(err);
     else p.resolve();
-    if (this.pending.size === 0) this.endWhenIdle();
+    if (this.pending.size > 0) return;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    this.sweepAt = Infinity;
+    this.endWhenIdle();
   }
 
   /** Opens the send handle of `ifname` in the child (starting it); resolves when open or failed. */
@@ -259,15 +269,55 @@ export class LinkPool {
 
   /**
    * Sends one frame on `ifname`; resolves once the driver has it. Rejects when refused or after `timeoutMs`.
-   * The frames asked for in one turn of the event loop leave together, in order, as one message to the
-   * child (flushed in the turn's check phase, right after the I/O callbacks that asked for them).
+   * The first frame of a quiet turn goes to the child at once (a takeover's first GARP leaves in the turn
+   * of its advert and VIP request, not after the rest of the turn); the others asked for in the same turn
+   * of the event loop follow together, in order, as one message (flushed in the turn's check phase).
    */
   send(ifname: string, frame: Uint8Array, timeoutMs: number): Promise<void> {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(id, new Error(`no answer from the link-layer child in ${timeoutMs} ms`)), timeoutMs);
-      this.pending.set(id, { resolve, reject, timer, child: null });
-      if (this.outbox.push({ frame, ifname, id }) === 1) setImmediate(() => this.flush());
+      const deadline = performance.now() + timeoutMs;
+      this.pending.set(id, { resolve, reject, deadline, timeoutMs, child: null });
+      if (deadline < this.sweepAt) this.armSweep(deadline);
+      this.outbox.push({ frame, ifname, id });
+      if (this.flushBooked) return;
+      this.bookFlush();
+      this.flush();
+    });
+  }
+
+  /**
+   * One timer for every unanswered frame, at the earliest deadline, not one per frame: a second
+   * announcement round (510 VIPs × 5) made 2,550 timers, garbage that outlived the young generation.
+   */
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepAt = Infinity;
+
+  private armSweep(at: number): void {
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepAt = at;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, at - performance.now()));
+  }
+
+  /** Fails the frames past their deadline and re-arms for the next one. */
+  private sweep(): void {
+    this.sweepTimer = null;
+    this.sweepAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [id, p] of this.pending) {
+      if (p.deadline <= now) this.settle(id, new Error(`no answer from the link-layer child in ${p.timeoutMs} ms`));
+      else next = Math.min(next, p.deadline);
+    }
+    if (next < Infinity && this.pending.size > 0) this.armSweep(next);
+  }
+
+  /** Books a flush in this turn's check phase (while one is booked, the outbox waits for it). */
+  private bookFlush(): void {
+    this.flushBooked = true;
+    setImmediate(() => {
+      this.flushBooked = false;
+      this.flush();
     });
   }
 
@@ -278,7 +328,7 @@ export class LinkPool {
    */
   private flush(): void {
     const burst = this.outbox.splice(0, BURST_FRAMES);
-    if (this.outbox.length > 0) setImmediate(() => this.flush());
+    if (this.outbox.length > 0 && !this.flushBooked) this.bookFlush();
     if (burst.length === 0) return;
     let child: ChildProcess;
     try {

@@ -1,6 +1,7 @@
 /**
  * The action executor's ordering (lib/daemon/executor.ts): a takeover's VIP request starts inside `run`,
- * before the state change's event and log are handled; the announcement waits for the VIPs; every VIP of
+ * before the state change's event and log are handled; the announcement waits for the VIPs (their answers,
+ * or the platform's word that it carried them out, then it starts inside `run` too); every VIP of
  * an instance is requested at once, and each one that fails is counted without keeping the others out.
  */
 import { ANNOUNCES_PER_TURN, Executor, ExecutorHost } from '../../lib/daemon/executor';
@@ -12,14 +13,20 @@ interface Deferred {
   reject(e: Error): void;
 }
 
-function harness(): { exec: Executor; order: string[]; adds: Map<string, Deferred>; logs: string[] } {
+/** `carriedOut`: the VIPs whose add the platform reports done at once (`sent`), as Linux does after its sendmsg. */
+function harness(carriedOut: readonly string[] = []): { exec: Executor; order: string[]; adds: Map<string, Deferred>; logs: string[] } {
   const order: string[] = [];
   const adds = new Map<string, Deferred>();
   const logs: string[] = [];
   const platform = {
-    addVip: (_dev: string, cidr: string) => {
+    addVip: (_dev: string, cidr: string, _options: unknown, sent?: () => void) => {
       order.push(`add ${cidr}`);
-      return new Promise<boolean>((resolve, reject) => adds.set(cidr, { resolve, reject }));
+      const answer = new Promise<boolean>((resolve, reject) => adds.set(cidr, { resolve, reject }));
+      if (carriedOut.includes(cidr)) {
+        sent?.();
+        sent?.(); // a second call counts once
+      }
+      return answer;
     },
     removeVip: async (_dev: string, cidr: string) => {
       order.push(`remove ${cidr}`);
@@ -59,6 +66,44 @@ describe('Executor', () => {
     adds.get('192.0.2.10/32')?.resolve(true);
     await exec.settled();
     expect(order.at(-1)).toBe('announce 192.0.2.10/32 192.0.2.11/32');
+  });
+
+  test('VIP adds the platform carried out at once: the announcement starts inside run, before the event; settled waits for the answers', async () => {
+    const { exec, order, adds } = harness(['192.0.2.10/32', '192.0.2.11/32']);
+    exec.run(takeover);
+    expect(order).toEqual(['add 192.0.2.10/32', 'add 192.0.2.11/32', 'announce 192.0.2.10/32 192.0.2.11/32', 'event state-change']);
+    let settled = false;
+    void exec.settled().then(() => (settled = true));
+    adds.get('192.0.2.10/32')?.resolve(true);
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    adds.get('192.0.2.11/32')?.resolve(true);
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(true);
+  });
+
+  test('one VIP carried out at once, the other not: the announcement waits for the other one\'s answer', async () => {
+    const { exec, order, adds } = harness(['192.0.2.10/32']);
+    exec.run(takeover);
+    expect(order).toEqual(['add 192.0.2.10/32', 'add 192.0.2.11/32', 'event state-change']);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toHaveLength(3);
+    adds.get('192.0.2.10/32')?.resolve(true);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toHaveLength(3);
+    adds.get('192.0.2.11/32')?.resolve(true);
+    await exec.settled();
+    expect(order.at(-1)).toBe('announce 192.0.2.10/32 192.0.2.11/32');
+  });
+
+  test('a VIP carried out but refused in its answer is logged and counted; the announcement had left', async () => {
+    const { exec, order, adds, logs } = harness(['192.0.2.10/32']);
+    exec.run([takeover[0], { ...takeover[1], addresses: ['192.0.2.10/32'] } as NodeAction].map((a) => (a.type === 'add-vips' ? { ...a, vips: [vip('192.0.2.10/32')] } : a)));
+    expect(order).toEqual(['add 192.0.2.10/32', 'announce 192.0.2.10/32']);
+    adds.get('192.0.2.10/32')?.reject(new Error('rtnetlink: cannot add 192.0.2.10/32 to eth0: EINVAL'));
+    await exec.settled();
+    expect(exec.ioErrors.get('VI_1')).toEqual({ 'add-vips': 1 });
+    expect(logs).toEqual([expect.stringContaining('add-vips failed: rtnetlink: cannot add 192.0.2.10/32 to eth0: EINVAL')]);
   });
 
   test('a VIP that fails is logged and counted; the others are added and the announcement still runs', async () => {

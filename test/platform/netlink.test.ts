@@ -114,6 +114,39 @@ const mine = async () => (await p.listAddresses(ifname)).filter((a) => a.address
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 `;
 
+/**
+ * argv: ifname. With the cache filled and the socket quiet: one addVip alone, then three at once, then one
+ * right after an answer (the package may still hold the last send's completion). Each `sent` checks with
+ * iproute2 that its address is in the kernel already. Prints RESULT what the calls saw.
+ */
+const SENT = `
+const { execFileSync } = require('node:child_process');
+const { LinuxPlatform } = require('./dist/lib/platform/linux');
+const ifname = process.argv[1];
+const p = new LinuxPlatform();
+const listed = (a) => execFileSync('ip', ['-j', 'addr', 'show', 'dev', ifname], { encoding: 'utf8' }).includes('"' + a.split('/')[0] + '"');
+const quiet = () => new Promise((r) => setTimeout(r, 20));
+const calls = [];
+let inCall = false;
+const add = (c) => {
+  inCall = true;
+  const answer = p.addVip(ifname, c, undefined, () => calls.push({ c, inside: inCall, listed: listed(c) }));
+  inCall = false;
+  return answer;
+};
+(async () => {
+  await p.links();
+  await quiet();
+  const added = [await add('192.0.2.201/32')];
+  await quiet();
+  added.push(...(await Promise.all(['192.0.2.202/32', '192.0.2.203/32', '192.0.2.204/32'].map(add))));
+  added.push(await add('192.0.2.205/32'));
+  for (let k = 201; k <= 205; k++) await p.removeVip(ifname, '192.0.2.' + k + '/32');
+  await p.close();
+  console.log('RESULT ' + JSON.stringify({ added, calls }));
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+`;
+
 /** argv: base. Creates vrrp.51 (IPv4) twice and vrrp6.51 (IPv6), prints RESULT; REMOVE then removes both twice. */
 const VMAC = `
 const { LinuxPlatform } = require('./dist/lib/platform/linux');
@@ -251,6 +284,16 @@ describeNs(`LinuxPlatform rtnetlink in namespaces${skip ? ` (${skip})` : ''}`, (
     expect(r.dumped).toBeGreaterThanOrEqual(2);
     console.log(`rtnetlink: 255 addVip at once ${r.batchAdd.toFixed(1)} ms, 255 removeVip at once ${r.batchDel.toFixed(1)} ms; 255 addVip one after the other ${r.serialAdd.toFixed(1)} ms`);
   }, 40000);
+
+  test("addVip's sent: called inside the call when the socket is quiet, only then, and always with the address already in the kernel", async () => {
+    const r = resultOf<{ added: boolean[]; calls: Array<{ c: string; inside: boolean; listed: boolean }> }>(await lan.runNode(lan.hosts[0].ns, SENT, ['eth0'], 20000));
+    expect(r.added).toEqual([true, true, true, true, true]);
+    expect(r.calls.slice(0, 2)).toEqual([{ c: '192.0.2.201/32', inside: true, listed: true }, { c: '192.0.2.202/32', inside: true, listed: true }]);
+    // 203 and 204 went behind 202; 205 may have gone while the package still held a completion.
+    expect(r.calls.map((x) => x.c)).not.toContain('192.0.2.203/32');
+    expect(r.calls.map((x) => x.c)).not.toContain('192.0.2.204/32');
+    expect(r.calls.every((x) => x.listed)).toBe(true);
+  }, 30000);
 
   test('vmacs: a private macvlan with the virtual MAC, up, on eth0 (IPv4: idempotent; IPv6: addrgenmode none + eth0 link-local); removed', async () => {
     const a = lan.hosts[0];
