@@ -23,6 +23,14 @@ import type { InstanceSpec, NodeSpec, VipSpec } from './spec';
 import { InstanceTrackers, LinkState, NodeTrackers } from './trackers';
 import type { AdvertDroppedEvent, InstanceStatus, NodeAction, NodeEvent, NodeStatus, NotifyState, RouterActionObserver, TransitionStatus } from './types';
 
+/** Deadlines by time, then configuration order. */
+const byServiceOrder = (a: { t: number; inst: Instance }, b: { t: number; inst: Instance }): number => a.t - b.t || a.inst.order - b.inst.order;
+
+function inServiceOrder(due: ReadonlyArray<{ t: number; inst: Instance }>): boolean {
+  for (let k = 1; k < due.length; k++) if (byServiceOrder(due[k - 1], due[k]) > 0) return false;
+  return true;
+}
+
 interface Instance {
   spec: InstanceSpec;
   router: VirtualRouter;
@@ -43,6 +51,8 @@ interface Instance {
   gone: boolean;
   /** Encoded adverts by `priority dst`, for the current configuration (a MASTER sends the same bytes). */
   adverts: Map<string, Buffer>;
+  /** Its place in the configuration's order (ties between deadlines go by it). */
+  order: number;
 }
 
 /**
@@ -72,7 +82,8 @@ export class VrrpNode {
   private trackers: NodeTrackers;
   private readonly unclaimed: Partial<Record<InstanceDropReason, number>> = {};
   /** Every instance's earliest deadline (lazy: an entry whose time is no longer the instance's is stale). */
-  private readonly deadlines = new EventQueue<{ t: number; inst: Instance }>();
+  /** Instances' deadlines; equal ones in configuration order (the order `timer` serves them in). */
+  private readonly deadlines = new EventQueue<{ t: number; inst: Instance }>((a, b) => a.inst.order - b.inst.order);
   private started = false;
   private stopped = false;
 
@@ -149,6 +160,7 @@ export class VrrpNode {
     const inst: Instance = {
       spec, router: new VirtualRouter(spec.router), trackers: this.trackers.forInstance(spec), applied: trackerImpact([]), counters: emptyInstanceCounters(),
       group: null, announcer: new Announcer(spec.announce), warned: new Set(), last: null, wanted: false, due: null, gone: false, adverts: new Map(),
+      order: this.insts.size,
     };
     this.insts.set(spec.router.name, inst);
     this.byKey.set(k, inst);
@@ -263,11 +275,10 @@ export class VrrpNode {
       e.inst.due = null;
       due.push(e);
     }
-    // Deterministic: by deadline, then in configuration order.
-    if (due.length > 1) {
-      const order = new Map([...this.insts.values()].map((x, k) => [x, k]));
-      due.sort((a, b) => a.t - b.t || (order.get(a.inst) ?? 0) - (order.get(b.inst) ?? 0));
-    }
+    // Deterministic: by deadline, then in configuration order. The queue pops them so; sorted again only
+    // when a reload reordered instances queued already (sorting every call built a 510-entry Map and a
+    // sort copy for every turn of adverts at 510 VRs).
+    if (!inServiceOrder(due)) due.sort(byServiceOrder);
     let rounds = 0;
     for (const { inst: i } of due) {
       if (i.gone) continue;
@@ -511,7 +522,10 @@ export class VrrpNode {
     // The node's order is the configuration's order.
     const order = spec.instances.map((s) => this.inst(s.router.name));
     this.insts.clear();
-    for (const i of order) this.insts.set(i.spec.router.name, i);
+    order.forEach((i, k) => {
+      i.order = k;
+      this.insts.set(i.spec.router.name, i);
+    });
     this.buildGroups();
     // A fault another member imposed ends with its group (or when the new group has no faulty member).
     for (const i of this.insts.values()) {

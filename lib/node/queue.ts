@@ -11,10 +11,12 @@ interface Slot<T> {
   item: T;
 }
 
-/** Priority queue of `T` by time; equal times come out in the order they were pushed. */
+/** Priority queue of `T` by time; equal times come out by `tie` (negative: `a` first), then in the order pushed. */
 export class EventQueue<T extends Timed> {
   private heap: Slot<T>[] = [];
   private seq = 0;
+
+  constructor(private readonly tie?: (a: T, b: T) => number) {}
 
   /** Number of queued events. */
   get size(): number {
@@ -63,7 +65,9 @@ export class EventQueue<T extends Timed> {
   private less(a: number, b: number): boolean {
     const x = this.heap[a];
     const y = this.heap[b];
-    return x.t < y.t || (x.t === y.t && x.seq < y.seq);
+    if (x.t !== y.t) return x.t < y.t;
+    const k = this.tie?.(x.item, y.item) ?? 0;
+    return k !== 0 ? k < 0 : x.seq < y.seq;
   }
 
   private swap(a: number, b: number): void {

@@ -138,14 +138,15 @@ export class LinuxPlatform implements Platform {
   async announce(ifname: string, addresses: readonly string[], mac?: string): Promise<number> {
     const targets = addresses.map((a) => splitCidr(a));
     const needsIpv6 = targets.some((t) => t.family === 6);
-    // From the cache without a turn of waiting when it is filled: a takeover's first GARP then leaves in
-    // the turn of its VIP request.
-    const link = mac === undefined || needsIpv6 ? this.netlink.info(this.netlink.cachedLink(ifname) ?? (await this.netlink.linkNow(ifname))) : undefined;
+    // The cached link itself, without a turn of waiting when the cache is filled (a takeover's first GARP
+    // leaves in the turn of its VIP request), and not as a LinkInfo: that copies every address of the link,
+    // 40 KB per announcement with a MASTER's 510 VIPs on it (106 MB in a second announcement round).
+    const link = mac === undefined || needsIpv6 ? (this.netlink.cachedLink(ifname) ?? (await this.netlink.linkNow(ifname))) : undefined;
     const srcMac = mac ?? link?.mac;
     if (srcMac === undefined) throw new Error(`${ifname} has no link-layer address to announce from`);
     let linkLocal: string | undefined;
     if (needsIpv6) {
-      linkLocal = link?.addresses.find((a) => a.family === 6 && a.scope === 'link')?.address;
+      linkLocal = link?.v6.find((a) => a.scope === 'link')?.address;
       if (linkLocal === undefined) throw new Error(`${ifname} has no IPv6 link-local address to send NAs from`);
     }
     // One sender per interface, kept open; its libpcap handle lives in a child process, which the `cap`

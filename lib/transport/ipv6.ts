@@ -132,7 +132,8 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
    * RAW_SENDS_PER_TURN leaves as a frame through the link-layer child, or on the raw socket if it fails.
    */
   override send(message: Uint8Array, dst: string = VRRP_GROUP_V6, ttl: number = VRRP_TTL, src?: string): Promise<void> {
-    if (src === undefined || this.closed || !isMulticastAddress(dst)) return super.send(message, dst, ttl);
+    // The group's text compared first: parsing it per advert was most of this method's garbage.
+    if (src === undefined || this.closed || (dst !== VRRP_GROUP_V6 && !isMulticastAddress(dst))) return super.send(message, dst, ttl);
     if (this.turnSends++ === 0) setImmediate(() => (this.turnSends = 0));
     if (this.turnSends <= RAW_SENDS_PER_TURN) return super.send(message, dst, ttl);
     let frame: Buffer;

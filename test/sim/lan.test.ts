@@ -118,4 +118,13 @@ describe('SimulatedLan', () => {
     expect(out).toEqual(['d', 'b', 'e', 'a', 'c']);
     expect(q.size).toBe(0);
   });
+
+  test('EventQueue with a tie-breaker: equal times by it, then in insertion order', () => {
+    const q = new EventQueue<{ t: number; id: string; rank: number }>((a, b) => a.rank - b.rank);
+    const events = [[5, 'a', 2], [1, 'b', 1], [5, 'c', 0], [0, 'd', 9], [1, 'e', 0], [5, 'f', 0], [5, 'g', 2]] as const;
+    for (const [t, id, rank] of events) q.push({ t, id, rank });
+    const out: string[] = [];
+    for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e.id);
+    expect(out).toEqual(['d', 'e', 'b', 'c', 'f', 'a', 'g']);
+  });
 });
