@@ -34,6 +34,9 @@ interface AddMessage {
   prefixLength: number;
 }
 
+/** The options of a VIP without any: one object, so its formatted adds are found again (see Rtnetlink.addMessage). */
+const NO_OPTIONS: VipOptions = Object.freeze({});
+
 /** Formatted VIP adds kept per options object (a config's VIPs; more, e.g. from reload after reload, start over). */
 const ADD_MESSAGES_KEPT = 4096;
 
@@ -463,7 +466,7 @@ export class Rtnetlink {
    * `sent`: called when the request's sendmsg returned with nothing else unanswered on the socket (with the
    * link cache filled, inside this call): the kernel made the change inside it, the ACK only reports how it went.
    */
-  async addAddress(ifname: string, family: Family, address: string, prefixLength: number, opts: VipOptions = {}, sent?: () => void): Promise<boolean> {
+  async addAddress(ifname: string, family: Family, address: string, prefixLength: number, opts: VipOptions = NO_OPTIONS, sent?: () => void): Promise<boolean> {
     const link = this.cachedLink(ifname) ?? (await this.linkNow(ifname));
     const m = this.addMessage(link.ifindex, family, address, prefixLength, opts);
     if (!(await this.change(`add ${address}/${prefixLength} to ${ifname}`, 'EEXIST', (s) => s.request(rt.MessageType.NEWADDR, m.payload, m.options), sent))) return false;
