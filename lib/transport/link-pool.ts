@@ -247,9 +247,7 @@ export class LinkPool {
     if (err) p.reject(err);
     else p.resolve();
     if (this.pending.size > 0) return;
-    if (this.sweepTimer) clearTimeout(this.sweepTimer);
-    this.sweepTimer = null;
-    this.sweepAt = Infinity;
+    this.disarmSweep();
     this.endWhenIdle();
   }
 
@@ -294,15 +292,20 @@ export class LinkPool {
   private sweepAt = Infinity;
 
   private armSweep(at: number): void {
-    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.disarmSweep();
     this.sweepAt = at;
     this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, at - performance.now()));
   }
 
   /** Fails the frames past their deadline and re-arms for the next one. */
-  private sweep(): void {
+  private disarmSweep(): void {
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
     this.sweepAt = Infinity;
+  }
+
+  private sweep(): void {
+    this.disarmSweep();
     const now = performance.now();
     let next = Infinity;
     for (const [id, p] of this.pending) {
