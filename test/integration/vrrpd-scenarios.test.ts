@@ -291,7 +291,9 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
       const healed = Date.now();
       const ms = await waitFor('exactly h2 to hold the VIP', () => holds(h2) && !holds(h1), 1000 + 3000);
       console.log(`vrrpd scenario sel${v.tag} (${v.name}): h1 yielded to h2 (equal priority, higher address) ${ms} ms after the ports opened`);
-      await sleep(2500);
+      // The observer sees adverts only once the ports opened: 3.5 s more of h2's (1 s apart) keep the
+      // capture past finish()'s "more than 5" (2.5 s left 4 in one CI run).
+      await sleep(3500);
       const settled = Date.now() / 1000;
       expect([holds(h1), holds(h2)]).toEqual([false, true]);
       // Stop the BACKUP first so that nothing changes hands while stopping.
