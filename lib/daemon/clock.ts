@@ -22,9 +22,9 @@ export const TIMER_LEAD_MS = 1.5;
 export const MAX_RECEIVE_AGE_MS = 100;
 
 /**
- * The time a packet is fed to the node: its transport's stamp `receivedAt` (the IPv6 capture's, taken in the
- * link-layer child before the IPC hop, so a backup's Master_Down_Timer runs from the advert's arrival,
- * RFC 9568 §6.4.2) when it is at most MAX_RECEIVE_AGE_MS before `now`, else `now`; never before `floor`,
+ * The time a packet is fed to the node: its transport's stamp `receivedAt` (when it read the packet before
+ * the event fires, so a backup's Master_Down_Timer runs from the advert's arrival, RFC 9568 §6.4.2) when
+ * it is at most MAX_RECEIVE_AGE_MS before `now`, else `now`; never before `floor`,
  * the last time the node was given (its time does not run back).
  */
 export function receiveTime(receivedAt: number | undefined, now: number, floor: number): number {

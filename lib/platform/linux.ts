@@ -1,13 +1,13 @@
 /**
  * Platform on Linux through rtnetlink (see netlink.ts: a link cache fed by the kernel's notifications,
- * requests for the changes), acting in whatever network namespace the process runs in, and libpcap for
- * the announcements (in the link-layer child process: see ForkedSender). Needs
+ * requests for the changes), acting in whatever network namespace the process runs in, and an AF_PACKET
+ * socket for the announcements (the package's addon: see PacketSender). Needs
  * CAP_NET_ADMIN (addresses, vmacs, the no_accept firewall) and CAP_NET_RAW (announce). Besides the senders it
  * runs one program, `nft`, for the no_accept drop rules: at start, on a reload that changes them, at stop.
  */
 import { buildGratuitousArp } from '../packet/arp';
 import { buildUnsolicitedNa } from '../packet/ndisc';
-import { ForkedSender } from '../transport/forked-sender';
+import { PacketSender } from '../transport/packet-sender';
 import type { ProcessEntry } from '../track/process-match';
 import { applyVipDrops, NftOptions } from './firewall';
 import { Rtnetlink } from './netlink';
@@ -18,18 +18,18 @@ import { createVmac, holdPromoteSecondaries, releaseHolder, removeVmac, restoreL
 /** Announcement frames kept for repeats (each ~86 bytes); past it the cache starts again. */
 const MAX_KEPT_FRAMES = 8192;
 
-/** Something that sends whole Ethernet frames on one interface (ForkedSender, or a test double). */
+/** Something that sends whole Ethernet frames on one interface (PacketSender, or a test double). */
 export interface FrameSender {
-  /** Sends one frame; a returned promise settles once the frame was handed to the driver. */
-  send(frame: Uint8Array): Promise<void> | void;
+  /** Sends one frame out of the interface, whose index is `ifindex` now; a returned promise settles once the kernel took it. */
+  send(frame: Uint8Array, ifindex: number): Promise<void> | void;
   close(): Promise<void> | void;
-  /** Gets ready to send (ForkedSender: starts its child); optional. */
+  /** Gets ready to send; optional. */
   open?(): Promise<void>;
 }
 
 /** Options of `LinuxPlatform`. */
 export interface LinuxPlatformOptions {
-  /** Opens a frame sender on an interface; default a ForkedSender (libpcap in a child process). */
+  /** Opens a frame sender on an interface; default a PacketSender (an AF_PACKET socket). */
   openSender?: (ifname: string) => FrameSender;
   /** Timeout of one rtnetlink request in milliseconds; default 5000. */
   timeoutMs?: number;
@@ -55,7 +55,7 @@ export class LinuxPlatform implements Platform {
   private readonly netlink: Rtnetlink;
 
   constructor(opts: LinuxPlatformOptions = {}) {
-    this.openSender = opts.openSender ?? ((ifname) => new ForkedSender(ifname));
+    this.openSender = opts.openSender ?? ((ifname) => new PacketSender(ifname));
     this.sysctlRoot = opts.sysctlRoot;
     this.sysctlStateFile = opts.sysctlStateFile;
     this.nft = opts.nft ?? {};
@@ -123,7 +123,7 @@ export class LinuxPlatform implements Platform {
     return sender;
   }
 
-  /** Starts the frame sender of `ifname` and waits until its libpcap handle is open. */
+  /** Opens the frame sender of `ifname` ahead of the first announcement. */
   async prepareAnnounce(ifname: string): Promise<void> {
     await this.senderOf(ifname).open?.();
   }
@@ -141,19 +141,18 @@ export class LinuxPlatform implements Platform {
     // The cached link itself, without a turn of waiting when the cache is filled (a takeover's first GARP
     // leaves in the turn of its VIP request), and not as a LinkInfo: that copies every address of the link,
     // 40 KB per announcement with a MASTER's 510 VIPs on it (106 MB in a second announcement round).
-    const link = mac === undefined || needsIpv6 ? (this.netlink.cachedLink(ifname) ?? (await this.netlink.linkNow(ifname))) : undefined;
-    const srcMac = mac ?? link?.mac;
+    const link = this.netlink.cachedLink(ifname) ?? (await this.netlink.linkNow(ifname));
+    const srcMac = mac ?? link.mac;
     if (srcMac === undefined) throw new Error(`${ifname} has no link-layer address to announce from`);
     let linkLocal: string | undefined;
     if (needsIpv6) {
-      linkLocal = link?.v6.find((a) => a.scope === 'link')?.address;
+      linkLocal = link.v6.find((a) => a.scope === 'link')?.address;
       if (linkLocal === undefined) throw new Error(`${ifname} has no IPv6 link-local address to send NAs from`);
     }
-    // One sender per interface, kept open; its libpcap handle lives in a child process, which the `cap`
-    // addon's abort on a link going down ends instead of the daemon (the next send starts a new child).
+    // One sender per interface, kept open; the link's index as the cache has it now.
     const sender = this.senderOf(ifname);
     const frames = targets.map((t) => this.announcement(srcMac, t.family === 4 ? undefined : linkLocal, t.address));
-    await Promise.all(frames.map((f) => sender.send(f)));
+    await Promise.all(frames.map((f) => sender.send(f, link.ifindex)));
     return targets.length;
   }
 
@@ -182,8 +181,8 @@ export class LinuxPlatform implements Platform {
   }
 
   /**
-   * RTM_DELLINK of `name`; false when there was no such interface. The frame sender on it is closed first:
-   * a libpcap handle must not outlive its interface (the `cap` addon aborts its process).
+   * RTM_DELLINK of `name`; false when there was no such interface. The frame sender on it is closed first,
+   * so none is kept for an interface that is gone.
    */
   async removeVmac(name: string): Promise<boolean> {
     const sender = this.senders.get(name);
@@ -214,12 +213,12 @@ export class LinuxPlatform implements Platform {
     return applyVipDrops(drops, this.nft);
   }
 
-  /** Closes the rtnetlink sockets and the frame senders; resolves once the senders' children have exited. */
   /** The processes of /proc (scanProcesses). */
   processes(options: { cmdline: boolean }): Promise<ProcessEntry[]> {
     return scanProcesses(options);
   }
 
+  /** Closes the rtnetlink sockets and the frame senders. */
   async close(): Promise<void> {
     const senders = [...this.senders.values()];
     this.senders.clear();

@@ -1,7 +1,8 @@
 /** Packet I/O: the VRRP transports (raw sockets, libpcap) and link-layer frame send. */
 export { type TransportCounters, type VrrpTransport, type AdvertListener, type DropListener, type TransportOptions, emptyCounters } from './types';
 export { Ipv4Transport } from './ipv4';
-export { Ipv6Transport, ipv6VrrpFilter } from './ipv6';
+export { Ipv6Transport } from './ipv6';
+export { PacketSender } from './packet-sender';
 export { LinkCapture, LinkSender, type LinkCaptureOptions } from './capture';
 
 import { Family } from '../packet/constants';

@@ -7,7 +7,7 @@ import { endianness } from 'node:os';
 import { parseAddress } from '../packet/address';
 import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_TTL } from '../packet/constants';
 import { VRRP_TOS } from '../packet/frame';
-import { TransportBase } from './base';
+import { RawSocketTransport } from './raw-socket-transport';
 import {
   IP_ADD_MEMBERSHIP,
   IP_MULTICAST_IF,
@@ -49,7 +49,7 @@ export function bindToDevice(socket: RawSocket, ifname: string): void {
  * with the interface's primary address as source (the address the kernel picks for the bound device).
  * Needs CAP_NET_RAW. @throws Error when the socket cannot be created or an option is refused.
  */
-export class Ipv4Transport extends TransportBase implements VrrpTransport {
+export class Ipv4Transport extends RawSocketTransport implements VrrpTransport {
   protected readonly socket: RawSocket;
   protected readonly unicastTtlOption: readonly [number, number] | null = [IPPROTO_IP, IP_TTL];
 

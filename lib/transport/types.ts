@@ -25,8 +25,8 @@ export type AdvertListener = (bytes: Buffer, ip: IpInfo, result: ReceiveResult, 
 export type DropListener = (reason: NonNullable<ReceiveResult['reason']>, result: ReceiveResult, receivedAt?: number) => void;
 /*
  * `receivedAt`: when the packet arrived (performance.now() milliseconds), given when the transport knows it
- * earlier than the event fires: the IPv6 capture stamps each frame in the link-layer child, before the IPC
- * hop to the daemon. Absent: the packet arrived just now.
+ * earlier than the event fires (a transport that reads packets in another process, or a test double).
+ * Absent: the packet arrived just now (both IP transports read in this process).
  */
 
 /** Options shared by the IP transports. */
@@ -39,16 +39,15 @@ export interface TransportOptions {
    */
   ifindex: number;
   /**
-   * Link-layer address of `ifname`, "aa:bb:cc:dd:ee:ff" (platform `links()`). IPv6 receive leaves out
-   * frames from it (our own adverts, which the capture also sees) unless `ownSource` is given.
+   * Link-layer address of `ifname`, "aa:bb:cc:dd:ee:ff" (platform `links()`): checked, so a transport is
+   * opened only on an Ethernet-like interface (the one VRRP runs on, RFC 9568 §7.3).
    */
   mac: string;
   /** Instance lookup for the configuration-dependent rules; without it only the wire rules apply. */
   lookup?: InstanceLookup;
   /**
-   * IPv6 on a `use_vmac` interface: the link-local address we send from. The capture sees our own frames
-   * too and tells them by this source, since the peers send from the same virtual MAC. Without it, frames
-   * from the interface's own MAC are ours.
+   * IPv6 on a `use_vmac` interface: the link-local address we send from when `send` is given no `src`
+   * (the daemon always gives it).
    */
   ownSource?: string;
   /**
@@ -67,11 +66,11 @@ export interface VrrpTransport {
   readonly family: Family;
   readonly ifname: string;
   /**
-   * Sends one VRRP message (the bytes after the IP header, checksum already filled in for IPv4; the
-   * kernel fills it for IPv6) to `dst`, default the VRRP group (224.0.0.18 / ff02::12), TTL 255.
+   * Sends one VRRP message (the bytes after the IP header, checksum already filled in) to `dst`, default
+   * the VRRP group (224.0.0.18 / ff02::12), TTL 255.
    * `ttl` (`unicast_ttl`, 0..255) applies to a unicast `dst` only; multicast always leaves with 255.
-   * `src` is the IP source the message's checksum was computed for (the instance's primary address); a
-   * transport may use it to send the message as a whole frame (IPv6: ./ipv6.ts). Resolves when the kernel
+   * `src` is the IP source the message's checksum was computed for (the instance's primary address); the
+   * IPv6 transport sends from it (./ipv6.ts). Resolves when the kernel
    * took it; rejects with the socket error.
    */
   send(message: Uint8Array, dst?: string, ttl?: number, src?: string): Promise<void>;

@@ -138,7 +138,7 @@ describe.each(VARIANTS)('vrrpd scenarios, $name', (v) => {
     const s = scenario(`sld${v.tag}`, v);
     // Regression: the MASTER's libpcap handle for GARP/NA made the `cap` addon abort the whole daemon when
     // the interface went down ("binding.cc:190 ... Assertion `status == 0' failed"), leaving the VIP. The
-    // handle now lives in a child process (lib/transport/forked-sender.ts); only that child dies.
+    // frames now leave on an AF_PACKET socket (lib/transport/packet-sender.ts), whose send fails with ENETDOWN.
     test('link down puts h1 in FAULT and h2 takes over; link up and h1 preempts back', async () => {
       const { h1, h2, peers, a, b } = await s.pair(conf(150), conf(100), holds);
       await sleep(1000);

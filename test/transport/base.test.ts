@@ -1,12 +1,12 @@
-/** TransportBase without sockets: what reaches 'advert', what is counted under which reason. */
+/** RawSocketTransport (and TransportBase under it) without sockets: what reaches 'advert', what is counted under which reason. */
 import { Advertisement, encode } from '../../lib/packet/advertisement';
 import { buildAdvertFrame } from '../../lib/packet/frame';
 import { ETHERNET_HEADER_LENGTH } from '../../lib/packet/ethernet';
 import { InstanceLookup } from '../../lib/packet/receive';
-import { TransportBase } from '../../lib/transport/base';
+import { RawSocketTransport } from '../../lib/transport/raw-socket-transport';
 import type { RawSocket } from '../../lib/transport/native';
 
-class FakeTransport extends TransportBase {
+class FakeTransport extends RawSocketTransport {
   readonly sentTo: string[] = [];
   /** Every setsockopt (level, name, value) and every send with the TTL then in force. */
   readonly options: number[][] = [];
@@ -37,7 +37,7 @@ const V3_4: Advertisement = { version: 3, family: 4, vrid: 51, priority: 100, in
 const ipPacket = (ttl = 255, advert: Advertisement = V3_4): Buffer =>
   buildAdvertFrame({ srcMac: '00:00:5e:00:01:33', src: advert.family === 4 ? '192.0.2.1' : 'fe80::1', advert, ttl }).subarray(ETHERNET_HEADER_LENGTH);
 
-describe('TransportBase', () => {
+describe('RawSocketTransport', () => {
   test('a valid advert is emitted with its message bytes and IP facts', () => {
     const t = new FakeTransport(4);
     const seen: { bytes: Buffer; ttl: number }[] = [];

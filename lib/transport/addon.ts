@@ -1,0 +1,76 @@
+/**
+ * The package's own native addon (./addon/vrrp_socket.c, built by `npm install` with node-gyp, as raw-socket
+ * and cap are): an IPv6 raw socket read with recvmsg (hop limit and destination of each packet) and sent
+ * with a chosen source, and an AF_PACKET socket that sends whole frames. Calls return a negative errno
+ * instead of throwing; `errnoError` names it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { getSystemErrorName } from 'node:util';
+
+/** A poll on a socket (see `watch`). */
+export type WatchHandle = object & { readonly __watch: unique symbol };
+
+/** The addon's calls (./addon/vrrp_socket.c has each one's contract). */
+export interface VrrpSocketAddon {
+  /** A raw IPv6 socket of `protocol`, reporting hop limit, destination and traffic class. -> fd | -errno */
+  socket6(protocol: number): number;
+  /** An AF_PACKET socket that sends frames and receives nothing. -> fd | -errno */
+  packetSocket(): number;
+  /** setsockopt with an int or the bytes of a Buffer. -> 0 | -errno */
+  setOption(fd: number, level: number, name: number, value: number | Buffer): number;
+  /** -> 0 | -errno */
+  closeFd(fd: number): number;
+  /** sendmsg of buf[0, length) to `dst` (16 bytes) from `src` (16 bytes; null: the kernel picks) out of `ifindex`; hopLimit < 0: the socket's. -> bytes | -errno */
+  send6(fd: number, buf: Buffer, length: number, dst: Buffer, src: Buffer | null, ifindex: number, hopLimit: number): number;
+  /** Sends frame[0, length) (Ethernet header first) out of `ifindex`. -> bytes | -errno */
+  sendFrame(fd: number, ifindex: number, frame: Buffer, length: number): number;
+  /**
+   * Polls `fd`: each packet is written to `buffer` (40 + 65,535 bytes at least) behind a rebuilt IPv6 header
+   * with next header `nextHeader`, then `callback(length, ifindex)` runs; a read error calls
+   * `callback(-errno, 0)`, a poll error (the socket is unusable) `callback(-errno, -1)`. -> handle | -errno
+   */
+  watch(fd: number, buffer: Buffer, nextHeader: number, callback: (length: number, ifindex: number) => void): WatchHandle | number;
+  /** Stops a poll (idempotent); the socket stays open. */
+  unwatch(handle: WatchHandle): void;
+}
+
+/** Bytes of the buffer `watch` writes into: the rebuilt IPv6 header and the largest IPv6 payload. */
+export const WATCH_BUFFER_BYTES = 40 + 65535;
+
+let addon: VrrpSocketAddon | undefined;
+
+/** Where the build puts the addon, from lib/transport (ts-jest) or dist/lib/transport (the build). */
+function addonPath(): string {
+  const built = 'addon/build/Release/vrrp_socket.node';
+  const candidates = [join(__dirname, built), join(__dirname, '../../../lib/transport', built)];
+  return candidates.find((p) => existsSync(p)) ?? candidates[candidates.length - 1];
+}
+
+/** The addon, loaded on first use. @throws Error naming the file and the fix when it was not built. */
+export function vrrpSocketAddon(): VrrpSocketAddon {
+  if (addon) return addon;
+  const path = addonPath();
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    addon = require(path) as VrrpSocketAddon;
+  } catch (e) {
+    throw new Error(`the vrrp_socket addon (${path}) cannot be loaded: ${(e as Error).message}; run "npm rebuild vrrp" (or "npm install" in a checkout)`);
+  }
+  return addon;
+}
+
+/** An Error for a negative errno `rc` of `op`, e.g. "sendmsg: ENETDOWN", with `code` and `errno` set. */
+export function errnoError(op: string, rc: number): NodeJS.ErrnoException {
+  const name = getSystemErrorName(rc);
+  const e: NodeJS.ErrnoException = new Error(`${op}: ${name}`);
+  e.code = name;
+  e.errno = rc;
+  return e;
+}
+
+/** @throws the errnoError of `op` when `rc` is negative; returns `rc` otherwise. */
+export function check(op: string, rc: number): number {
+  if (rc < 0) throw errnoError(op, rc);
+  return rc;
+}
