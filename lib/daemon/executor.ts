@@ -11,7 +11,7 @@ import type { VipSpec } from '../node/spec';
 import type { NodeAction } from '../node/types';
 import type { Platform } from '../platform/types';
 import type { ScriptOutcome } from '../track';
-import type { VrrpTransport } from '../transport/types';
+import { SENT, type VrrpTransport } from '../transport/types';
 import type { CommandOptions, CommandResult } from './command';
 import { Notifier } from './notify';
 import { fifoLine } from './notify-fifo';
@@ -182,7 +182,8 @@ export class Executor {
       case 'transmit': {
         const t = host.transport(a.ifname, a.family);
         if (!t) return this.fail(a.instance, 'transmit', new Error(`no transport on ${a.ifname} for IPv${a.family}`));
-        t.send(a.bytes, a.dst, a.ttl, a.src).catch((e: unknown) => this.fail(a.instance, 'transmit', e));
+        const sent = t.send(a.bytes, a.dst, a.ttl, a.src);
+        if (sent !== SENT) sent.catch((e: unknown) => this.fail(a.instance, 'transmit', e));
         return;
       }
       case 'add-vips':

@@ -294,8 +294,16 @@ export class VirtualRouter {
     return masterDownIntervalCs(this.config.version, this.priority, this.masterAdverCs, this.config.downTimerAdverts);
   }
 
+  /** The last send-advert action, for its configuration and priority (a MASTER repeats it every interval). */
+  private lastAdvert: { config: RouterConfig; priority: number; action: Action } | null = null;
+
+  /** A send-advert action; the same frozen object while configuration and priority stay (nothing allocated per advert). */
   private advert(priority: number): Action {
-    return { type: 'send-advert', advert: buildAdvert(this.config, priority) };
+    const last = this.lastAdvert;
+    if (last !== null && last.config === this.config && last.priority === priority) return last.action;
+    const action: Action = Object.freeze({ type: 'send-advert', advert: Object.freeze(buildAdvert(this.config, priority)) });
+    this.lastAdvert = { config: this.config, priority, action };
+    return action;
   }
 
   private becomeMaster(now: number, reason: TransitionReason): Action[] {

@@ -29,7 +29,7 @@ import {
   SOL_SOCKET,
 } from './native';
 import { SendQueue } from './send-queue';
-import { checkTransportOptions, TransportOptions, VrrpTransport } from './types';
+import { checkTransportOptions, SENT, TransportOptions, VrrpTransport } from './types';
 
 /** IPV6_FREEBIND (Linux 4.15): send from an address the interface does not hold (yet). */
 export const IPV6_FREEBIND = 78;
@@ -137,6 +137,15 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
     const hop = dst === VRRP_GROUP_V6 || isMulticastAddress(dst) ? VRRP_TTL : ttl;
     const to = this.addresses.get(dst);
     const from = src === undefined ? this.ownSource : this.addresses.get(src);
+    // The common case without a closure: nothing waiting and the kernel takes it.
+    if (this.queue.length === 0) {
+      const rc = this.addon.send6(this.fd, buf, buf.length, to, from, this.ifindex, hop);
+      if (rc >= 0) {
+        this.stats.sent++;
+        return SENT;
+      }
+      return this.queue.refused(rc, () => this.addon.send6(this.fd, buf, buf.length, to, from, this.ifindex, hop));
+    }
     return this.queue.send(() => this.addon.send6(this.fd, buf, buf.length, to, from, this.ifindex, hop));
   }
 

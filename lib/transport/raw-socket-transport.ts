@@ -6,6 +6,7 @@ import { isMulticastAddress } from '../packet/address';
 import { VRRP_GROUP_V4, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
 import { TransportBase } from './base';
 import type { RawSocket } from './native';
+import { SENT } from './types';
 
 /** What raw-socket keeps inside its Socket and we use for a synchronous send (see `send`). */
 interface RawSocketInternals {
@@ -56,9 +57,12 @@ export abstract class RawSocketTransport extends TransportBase {
    */
   send(message: Uint8Array, dst: string = this.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6, ttl: number = VRRP_TTL): Promise<void> {
     if (this.closed) return Promise.reject(new Error('transport closed'));
-    const buf = Buffer.from(message);
+    // No copy of a Buffer: the node's encoded adverts are kept and never written again.
+    const buf = Buffer.isBuffer(message) ? message : Buffer.from(message);
     // Multicast leaves with IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS (255); IP_TTL only acts on unicast.
-    const want = isMulticastAddress(dst) ? this.unicastTtl : ttl;
+    // The groups' texts compared first: parsing the address per advert was garbage.
+    const multicast = dst === VRRP_GROUP_V4 || dst === VRRP_GROUP_V6 || isMulticastAddress(dst);
+    const want = multicast ? this.unicastTtl : ttl;
     // sendto at once when nothing is queued: raw-socket's own send queues every packet for a writable
     // poll, one event-loop turn per packet (and an Array.shift), which at 5,100 adverts/s (510 VRs at
     // 0.1 s) delayed adverts past the peers' Master_Down_Interval. A full socket buffer falls back to it.
@@ -68,7 +72,7 @@ export abstract class RawSocketTransport extends TransportBase {
         this.applyTtl(want);
         direct.wrap.send(buf, 0, buf.length, dst, noop);
         this.stats.sent++;
-        return Promise.resolve();
+        return SENT;
       } catch (e) {
         if (!TRY_AGAIN.test((e as Error).message)) {
           this.stats.sendErrors++;

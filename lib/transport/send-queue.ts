@@ -5,6 +5,7 @@
  */
 import { constants } from 'node:os';
 import { errnoError } from './addon';
+import { SENT } from './types';
 
 /** Pause between tries of a refused send, in milliseconds. */
 export const RETRY_MS = 1;
@@ -12,7 +13,6 @@ export const RETRY_MS = 1;
 export const GIVE_UP_MS = 200;
 
 const TRY_AGAIN = new Set([-constants.errno.EAGAIN, -constants.errno.ENOBUFS]);
-const DONE = Promise.resolve();
 
 interface Waiting {
   attempt: () => number;
@@ -45,17 +45,26 @@ export class SendQueue {
 
   /** Runs `attempt` (-> bytes | -errno) now unless sends are waiting; resolves when the kernel took it. */
   send(attempt: () => number): Promise<void> {
-    if (this.waiting.length === 0) {
-      const rc = attempt();
-      if (rc >= 0) {
-        this.counters.sent++;
-        return DONE;
-      }
-      if (!TRY_AGAIN.has(rc)) {
-        this.counters.sendErrors++;
-        return Promise.reject(errnoError(this.op, rc));
-      }
+    if (this.waiting.length > 0) return this.wait(attempt);
+    const rc = attempt();
+    if (rc >= 0) {
+      this.counters.sent++;
+      return SENT;
     }
+    return this.refused(rc, attempt);
+  }
+
+  /**
+   * A first try of `attempt` (made by the caller while nothing waited) failed with `rc`: it waits for room
+   * (EAGAIN, ENOBUFS) or fails now.
+   */
+  refused(rc: number, attempt: () => number): Promise<void> {
+    if (TRY_AGAIN.has(rc)) return this.wait(attempt);
+    this.counters.sendErrors++;
+    return Promise.reject(errnoError(this.op, rc));
+  }
+
+  private wait(attempt: () => number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ attempt, resolve, reject, since: this.now() });
       this.timer ??= setTimeout(() => this.drain(), RETRY_MS);

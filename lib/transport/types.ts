@@ -29,6 +29,12 @@ export type DropListener = (reason: NonNullable<ReceiveResult['reason']>, result
  * Absent: the packet arrived just now (both IP transports read in this process).
  */
 
+/**
+ * What `send` returns when the kernel took the message inside the call: one shared resolved promise, so
+ * a caller can tell (`=== SENT`) and skip its rejection handler (5,100 adverts a second at 510 VRs).
+ */
+export const SENT: Promise<void> = Promise.resolve();
+
 /** Options shared by the IP transports. */
 export interface TransportOptions {
   /** Interface to send on and listen on (e.g. "eth0"). */
