@@ -70,14 +70,14 @@ export class Endpoints {
     return t;
   }
 
-  /** Resolves once every transport receives (the IPv6 capture children listen). */
+  /** Resolves once every transport receives (transports with a `ready` promise: none of the IP ones today). */
   async ready(): Promise<void> {
     await Promise.all([...this.map.values()].map((t) => t.ready));
   }
 
-  /** Reopens the transports on `ifname` (of `family` only, when given). */
-  reopen(ifname: string, why: string, family?: Family): void {
-    for (const t of this.map.values()) if (t.ifname === ifname && (family === undefined || t.family === family)) t.reopen(why);
+  /** Reopens the transports on `ifname`. */
+  reopen(ifname: string, why: string): void {
+    for (const t of this.map.values()) if (t.ifname === ifname) t.reopen(why);
   }
 
   /** Closes the transports whose key ("ifname/family") is not in `keep`. */

@@ -326,7 +326,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   /**
    * A link report from the platform: trackers first; then an interface deleted and created again (new
    * ifindex) gets new sockets and a MASTER puts back the VIPs that went with it; a new MAC gets the VIPs
-   * announced again (the IPv6 capture tells our frames by MAC: it is reopened); a vmac of ours that is
+   * announced again (the sockets stay: none depends on the MAC); a vmac of ours that is
    * gone, down or without its link-local is made again, as keepalived does.
    */
   private onLinks(links: LinkInfo[]): void {
@@ -343,7 +343,6 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       } else {
         const why = `${ifname} changed its MAC (${change.from} -> ${change.to})`;
         this.log('info', `${why}: a MASTER announces its VIPs again`);
-        this.endpoints.reopen(ifname, why, 6);
         this.feed((n, now) => n.reinstate(ifname, now, true));
       }
     }

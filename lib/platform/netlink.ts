@@ -149,8 +149,15 @@ export class Rtnetlink {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Changes sent and unanswered, and the changes waiting for room in the window. */
   private sending = 0;
-  /** Sends whose completion the package may still hold (see `sendCompleting`). */
-  private completing = 0;
+  /**
+   * Messages handed to the package whose send it has not reported yet (see `noteSends`): while any is,
+   * its native queue is not empty and a new message waits for the socket's next poll.
+   */
+  private unsent = 0;
+  /** Inside the package's report of a send (a message sent from there is queued, not sent). */
+  private reporting = false;
+  /** Called when the next message handed to the package has been sent (set around one `fn` call). */
+  private onNextSend: (() => void) | undefined;
   private readonly slotWaiters: Array<() => void> = [];
   private readonly listeners = new Set<(links: LinkInfo[]) => void>();
   private readonly waiters = new Set<Waiter>();
@@ -165,6 +172,7 @@ export class Rtnetlink {
   private socket(): RtNetlinkSocket {
     if (!this.requests) {
       this.requests = createRtNetlink();
+      this.noteSends(this.requests);
       // A receive error (no listener would make it an uncaught exception): the request times out instead.
       this.requests.socket.on('error', () => undefined);
       try {
@@ -178,34 +186,67 @@ export class Rtnetlink {
   }
 
   /**
+   * Wraps the request socket's raw send (its own method on this one object, netlink 0.3.0 pinned): the
+   * package reports each sendmsg(2) to the callback of `send`, from its completion queue (on a 0 ms libuv
+   * timer for a message sent inside `send`, after the poll's sendmsg loop for a queued one). Counts the
+   * messages not reported yet (`unsent`) and calls `onNextSend` of a change once it was sent: the kernel
+   * carried the change out inside that sendmsg (rtnetlink's doit runs in the sender's context).
+   */
+  private noteSends(s: RtNetlinkSocket): void {
+    const raw = s.socket.socket;
+    const send = raw.send.bind(raw);
+    raw.send = (msg, options, callback) => {
+      const onSent = this.onNextSend;
+      this.onNextSend = undefined;
+      this.unsent++;
+      send(msg, options, (error) => {
+        this.unsent--;
+        const was = this.reporting;
+        this.reporting = true;
+        try {
+          if (!error) onSent?.();
+          callback?.(error);
+        } finally {
+          this.reporting = was;
+        }
+      });
+    };
+  }
+
+  /**
    * Runs `fn` on the request socket. A `dump` waits for every request before it and runs alone (the
    * package assembles one multipart reply at a time, so no ACK may fall inside it). A `change` (one
    * message, one ACK) waits only for the dump before it and is pipelined with the other changes: up to
    * CHANGE_WINDOW are in flight at once, matched to their ACKs by sequence number, and the kernel carries
    * them out in the order they were sent. 255 VIPs of a mass takeover are then 255 messages sent back to
-   * back, not 255 round trips. `sent` is called (synchronously, at most once) when the change was made
-   * inside this call (see below); not when it had to wait, then only the ACK says when.
+   * back, not 255 round trips. `sent` is called once, when the change was made: inside this call when the
+   * package sent it at once (see below), else when the package reports its sendmsg, before its ACK.
    */
   private request<T>(fn: (s: RtNetlinkSocket) => Promise<T>, kind: 'dump' | 'change' = 'dump', sent?: () => void): Promise<T> {
     if (this.closed) return Promise.reject(new Error('rtnetlink socket closed'));
     if (kind === 'dump') {
       const run = Promise.all([this.dumpDone, ...this.inflight]).then(() => fn(this.socket()));
       this.dumps++;
-      this.dumpDone = run.catch(() => undefined).finally(() => {
-        this.dumps--;
-        this.sendCompleting();
-      });
+      this.dumpDone = run.catch(() => undefined).finally(() => this.dumps--);
       return run;
     }
     const send = async (): Promise<T> => {
-      // The package's native send queue is empty (nothing unanswered, no send completion still queued):
-      // it then calls sendmsg(2) before returning (netlink 0.3 binding.cc, Socket::Send), and rtnetlink
-      // carries the request out inside that sendmsg (its doit runs in the sender's context).
-      const idle = this.sending === 1 && this.dumps === 0 && this.completing === 0;
+      // The package's native send queue is empty (every message reported sent, not inside a report): it then
+      // calls sendmsg(2) before returning (netlink 0.3 binding.cc, Socket::Send), and rtnetlink carries the
+      // request out inside that sendmsg. Otherwise its report says when (noteSends).
+      const s = this.socket();
+      const idle = this.unsent === 0 && !this.reporting && this.dumps === 0;
+      let reported = false;
+      const report = (): void => {
+        if (reported) return;
+        reported = true;
+        sent?.();
+      };
       try {
-        const reply = fn(this.socket());
-        this.sendCompleting();
-        if (idle) sent?.();
+        this.onNextSend = sent && !idle ? report : undefined;
+        const reply = fn(s);
+        this.onNextSend = undefined;
+        if (idle && sent) report();
         return await reply;
       } finally {
         this.freeSlot();
@@ -225,17 +266,6 @@ export class Rtnetlink {
     const settled: Promise<unknown> = run.catch(() => undefined).finally(() => this.inflight.delete(settled));
     this.inflight.add(settled);
     return run;
-  }
-
-  /**
-   * Notes a send whose completion the package may still hold: it reports each sendmsg on a 0 ms libuv timer,
-   * and until that ran its queue is not empty, so the next send waits for the next poll even though the
-   * kernel's answer (made inside sendmsg) may have been read already. A JavaScript timer (1 ms at least)
-   * started after the package's fires after it.
-   */
-  private sendCompleting(): void {
-    this.completing++;
-    setTimeout(() => this.completing--, 0).unref();
   }
 
   /** Takes a slot of the window if one is free and nobody waits for one. */

@@ -87,7 +87,7 @@ export interface VrrpTransport {
   on(event: 'closed', listener: () => void): this;
   /** A snapshot of the counters. */
   counters(): TransportCounters;
-  /** When present, resolves once receiving works (the IPv6 capture child listens). */
+  /** When present, resolves once receiving works (a transport that opens its receive asynchronously). */
   readonly ready?: Promise<void>;
   /** Closes the sockets / capture; idempotent. */
   close(): void;

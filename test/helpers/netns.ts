@@ -111,7 +111,7 @@ export class Lan {
   private plug(host: Host): void {
     const port = `p${host.n}`;
     // The MAC is given at creation: a poll of vrrpd never sees eth0 with a random one first (it would be
-    // a MAC change, i.e. one more reopen of the IPv6 capture, in the 'interface replaced' scenario).
+    // a MAC change, i.e. one more announcement round, in the 'interface replaced' scenario).
     ip('-n', this.switchNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'address', host.mac, 'netns', host.ns);
     ip('-n', this.switchNs, 'link', 'set', port, 'master', 'br0', 'up');
     ip('-n', host.ns, 'link', 'set', 'eth0', 'addrgenmode', 'none');

@@ -105,8 +105,8 @@ d.each(VARIANTS)('vrrpd beside FRR 8.4, $label', (v) => {
     // FRR comes back with priority 150 and preempts (after its Master_Down_Interval as Backup, 3.414 s).
     // Resuming 2 s after vrrpd's takeover puts FRR's first advert about 450 ms from vrrpd's adverts (both
     // every 1 s from their takeovers). 2.5 s put it within about 90 ms of one of vrrpd's: when it came less than
-    // vrrpd's receive time (libpcap in the link-layer child, then IPC) before vrrpd's timer, vrrpd's advert
-    // crossed FRR's on the wire. That crossing is a race of every implementation, not what this test is about.
+    // vrrpd's receive time before vrrpd's timer (IPv6 was then received by libpcap in a child process), vrrpd's
+    // advert crossed FRR's on the wire. That crossing is a race of every implementation, not what this test is about.
     await sleep(2000);
     f.resume();
     await waitFor('FRR to preempt vrrpd', () => f.state() === 'Master' && !holds(h2), 8000);

@@ -2,7 +2,7 @@
  * `vrrp_mcast_group4 224.0.0.19` / `vrrp_mcast_group6 ff02::13` on a namespace LAN: h1 (150) and h2 (100)
  * run vrrpd with a v3 IPv4 and a v3 IPv6 instance, h3 observes with tcpdump. The adverts must go to the
  * groups (Ethernet 01:00:5e:00:00:13, 33:33:00:00:00:13), none to 224.0.0.18 / ff02::12, and reach the peer
- * (IPv4: the kernel delivers only joined groups; IPv6: the capture child): one MASTER per family. The IPv4
+ * (the kernel delivers only joined groups): one MASTER per family. The IPv4
  * instance has promote_secondaries: the interface's sysctl is 1 while vrrpd runs, and back to 0 after.
  */
 import { readFileSync } from 'node:fs';

@@ -89,6 +89,32 @@ console.log('RESULT ' + s.sent);
 s.close();
 `;
 
+/**
+ * argv: ifname ip mac. Sends a gratuitous ARP for `ip` on a PacketSender (AF_PACKET), then sets `ifname`
+ * down and sends it again; prints RESULT {first, down, sent, sendErrors}: the second send's errno code.
+ */
+const GARP = `
+const [ifname, ip, mac] = process.argv.slice(1);
+const { PacketSender } = require('./dist/lib/transport/packet-sender');
+const { buildGratuitousArp } = require('./dist/lib/packet/arp');
+const { Rtnetlink } = require('./dist/lib/platform/netlink');
+const { execFileSync } = require('child_process');
+(async () => {
+  const nl = new Rtnetlink();
+  const l = await nl.link(ifname);
+  await nl.close();
+  const s = new PacketSender(ifname);
+  const frame = buildGratuitousArp({ senderMac: mac, ip });
+  await s.send(frame, l.ifindex);
+  await new Promise((r) => setTimeout(r, 300));
+  execFileSync('ip', ['link', 'set', ifname, 'down']);
+  const down = await s.send(frame, l.ifindex).then(() => 'sent', (e) => e.code);
+  execFileSync('ip', ['link', 'set', ifname, 'up']);
+  console.log('RESULT ' + JSON.stringify({ down, sent: s.sent, sendErrors: s.sendErrors }));
+  s.close();
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+`;
+
 interface Received {
   counters: TransportCounters;
   adverts: { ttl: number; src: string; dst: string; checksum: string; advert: Advertisement }[];
@@ -223,5 +249,20 @@ describeNs(`transports in namespaces${skip ? ` (${skip})` : ''}`, () => {
       expect({ version, vrid, hop: ttl || hlim, expert }).toEqual({ version: '3', vrid: '51', hop: '255', expert: '' });
       expect(['1', 'Good']).toContain(status);
     }
+  }, 14000);
+
+  test('(e) a GARP leaves on the AF_PACKET sender and reaches C; with the link down the send fails with ENETDOWN and the process lives on', async () => {
+    const [a, , c] = lan.hosts;
+    const dump: ChildProcess = lan.spawn(c.ns, 'tcpdump', ['--immediate-mode', '-n', '-l', '-e', '-i', 'eth0', 'arp']);
+    const dumped = collect(dump, 6000);
+    await waitForLine(dump, 'listening on', 5000, 'stderr');
+    const mac = '00:00:5e:00:01:33';
+    const sent = resultOf<{ down: string; sent: number; sendErrors: number }>(await lan.runNode(a.ns, GARP, ['eth0', '192.0.2.133', mac], 8000));
+    expect(sent).toEqual({ down: 'ENETDOWN', sent: 1, sendErrors: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+    dump.kill('SIGINT');
+    const out = (await dumped).stdout;
+    expect(out).toMatch(new RegExp(`${mac} > ff:ff:ff:ff:ff:ff, ethertype ARP .*Request who-has 192\\.0\\.2\\.133 tell 192\\.0\\.2\\.133`));
+    expect(out.split('\n').filter((l) => l.includes('192.0.2.133'))).toHaveLength(1);
   }, 14000);
 });
