@@ -74,15 +74,15 @@ const WARNING_TEXT: Record<ReceiveWarning, string> = {
   OWNER_RECEIVED: 'it advertises although we are the address owner (priority 255)',
 };
 
-function key(ifname: string, family: Family, vrid: number): string {
-  return `${ifname}/${family}/${vrid}`;
-}
+/** Instances of one interface by VRID, IPv4 and IPv6 apart (VRIDs 1..255). */
+type VridTable = [Array<Instance | undefined>, Array<Instance | undefined>];
 
 /** The VRRP of one host. */
 export class VrrpNode {
   private spec: NodeSpec;
   private readonly insts = new Map<string, Instance>();
-  private readonly byKey = new Map<string, Instance>();
+  /** Instances by receive interface, family and VRID: per-packet lookups build no key string. */
+  private readonly byVrid = new Map<string, VridTable>();
   private groups: SyncGroup[] = [];
   private trackers: NodeTrackers;
   private readonly unclaimed: Partial<Record<InstanceDropReason, number>> = {};
@@ -143,12 +143,16 @@ export class VrrpNode {
 
   /** The receive expectations of the instances on `ifname` (what the transport's receive step checks). */
   lookup(ifname: string): InstanceLookup {
-    return (vrid, family) => this.byKey.get(key(ifname, family, vrid))?.spec.expectations;
+    return (vrid, family) => this.find(ifname, family, vrid)?.spec.expectations;
   }
 
   /** The instance that receives adverts for (ifname, family, VRID), if any. */
   instanceFor(ifname: string, family: Family, vrid: number): string | null {
-    return this.byKey.get(key(ifname, family, vrid))?.spec.router.name ?? null;
+    return this.find(ifname, family, vrid)?.spec.router.name ?? null;
+  }
+
+  private find(ifname: string, family: Family, vrid: number): Instance | undefined {
+    return this.byVrid.get(ifname)?.[family === 4 ? 0 : 1][vrid];
   }
 
   /** The (interface, family) pairs the instances send and receive on. */
@@ -165,22 +169,30 @@ export class VrrpNode {
   }
 
   private add(spec: InstanceSpec): Instance {
-    const k = key(spec.rxInterface, spec.router.family, spec.router.vrid);
-    if (this.byKey.has(k)) throw new TypeError(`instances ${this.byKey.get(k)?.spec.router.name} and ${spec.router.name} both use VRID ${spec.router.vrid} for IPv${spec.router.family} on ${spec.rxInterface}`);
+    const { vrid, family } = spec.router;
+    const had = this.find(spec.rxInterface, family, vrid);
+    if (had) throw new TypeError(`instances ${had.spec.router.name} and ${spec.router.name} both use VRID ${vrid} for IPv${family} on ${spec.rxInterface}`);
     const inst: Instance = {
       spec, router: new VirtualRouter(spec.router), trackers: this.trackers.forInstance(spec), applied: trackerImpact([]), counters: emptyInstanceCounters(),
       group: null, announcer: new Announcer(spec.announce), warned: new Set(), last: null, wanted: false, due: null, announceDue: null, gone: false, adverts: new Map(),
       order: this.insts.size,
     };
     this.insts.set(spec.router.name, inst);
-    this.byKey.set(k, inst);
+    let table = this.byVrid.get(spec.rxInterface);
+    if (!table) {
+      table = [[], []];
+      this.byVrid.set(spec.rxInterface, table);
+    }
+    table[family === 4 ? 0 : 1][vrid] = inst;
     return inst;
   }
 
   private remove(inst: Instance): void {
     inst.gone = true;
     this.insts.delete(inst.spec.router.name);
-    this.byKey.delete(key(inst.spec.rxInterface, inst.spec.router.family, inst.spec.router.vrid));
+    const { vrid, family } = inst.spec.router;
+    const table = this.byVrid.get(inst.spec.rxInterface);
+    if (table && table[family === 4 ? 0 : 1][vrid] === inst) table[family === 4 ? 0 : 1][vrid] = undefined;
   }
 
   private buildGroups(): void {
@@ -340,29 +352,21 @@ export class VrrpNode {
    */
   receive(ifname: string, family: Family, src: string | null, rx: ReceiveResult, now: number): NodeAction[] {
     const out: NodeAction[] = [];
-    const inst = rx.advert ? this.byKey.get(key(ifname, family, rx.advert.vrid)) : undefined;
-    const drop = (reason: InstanceDropReason): NodeAction[] => {
-      if (inst) countDrop(inst.counters, reason);
-      else this.unclaimed[reason] = (this.unclaimed[reason] ?? 0) + 1;
-      const data: AdvertDroppedEvent = { instance: inst?.spec.router.name ?? null, ifname, family, reason, src };
-      if (rx.advert) data.vrid = rx.advert.vrid;
-      out.push(event({ kind: 'advert-dropped', data }));
-      return out;
-    };
-    if (!rx.valid || rx.advert === null || src === null) return drop(rx.reason ?? 'BAD_IP_HEADER');
-    if (!inst) return drop('VRID_NOT_CONFIGURED');
+    const inst = rx.advert ? this.find(ifname, family, rx.advert.vrid) : undefined;
+    if (!rx.valid || rx.advert === null || src === null) return this.dropped(inst, ifname, family, src, rx, out, rx.reason ?? 'BAD_IP_HEADER');
+    if (!inst) return this.dropped(inst, ifname, family, src, rx, out, 'VRID_NOT_CONFIGURED');
     let peer: string;
     try {
       peer = canonicalAddressCached(src);
     } catch {
-      return drop('BAD_IP_HEADER');
+      return this.dropped(inst, ifname, family, src, rx, out, 'BAD_IP_HEADER');
     }
     if (inst.spec.unicastPeers.length > 0 && !inst.spec.unicastPeers.includes(peer)) {
       if (!inst.spec.checkUnicastSrc && !inst.warned.has(`${peer} UNICAST_PEER_UNKNOWN`)) {
         inst.warned.add(`${peer} UNICAST_PEER_UNKNOWN`);
         out.push({ type: 'log', level: 'warn', message: unknownPeerNote(inst.spec.router.name, peer) });
       }
-      return drop('UNICAST_PEER_UNKNOWN');
+      return this.dropped(inst, ifname, family, src, rx, out, 'UNICAST_PEER_UNKNOWN');
     }
     const warnings = checkedWarnings(rx.warnings, inst.spec.skipCheckAdvAddr === true, inst.router.state, inst.router.masterAddress, peer);
     countWarnings(inst.counters, warnings);
@@ -379,6 +383,16 @@ export class VrrpNode {
     const actions = inst.router.receive(rx.advert, { src: peer }, now);
     this.perform(inst, actions, now, out);
     if (heardLowerPriority(wasMaster, rx.advert, actions, inst.router.state)) this.heardLower(inst, now, out);
+    return out;
+  }
+
+  /** Counts a dropped advert on its instance (or as unclaimed) and reports it; returns `out`. */
+  private dropped(inst: Instance | undefined, ifname: string, family: Family, src: string | null, rx: ReceiveResult, out: NodeAction[], reason: InstanceDropReason): NodeAction[] {
+    if (inst) countDrop(inst.counters, reason);
+    else this.unclaimed[reason] = (this.unclaimed[reason] ?? 0) + 1;
+    const data: AdvertDroppedEvent = { instance: inst?.spec.router.name ?? null, ifname, family, reason, src };
+    if (rx.advert) data.vrid = rx.advert.vrid;
+    out.push(event({ kind: 'advert-dropped', data }));
     return out;
   }
 

@@ -4,7 +4,7 @@
  * 40-byte header.
  */
 import { DecodeFailure, EncodeError } from '../errors';
-import { formatIPv6 } from './address';
+import { formatIPv6Cached } from './address-cache';
 import type { IpHeader } from './ip';
 import { addressField, checkUint } from './fields';
 
@@ -88,8 +88,8 @@ export function tryDecodeIPv6(buf: Uint8Array, offset = 0, end?: number): IPv6He
   const w0 = ((buf[offset] << 24) | (buf[offset + 1] << 16) | (buf[offset + 2] << 8) | buf[offset + 3]) >>> 0;
   return {
     family: 6,
-    src: formatIPv6(buf, offset + 8),
-    dst: formatIPv6(buf, offset + 24),
+    src: formatIPv6Cached(buf, offset + 8),
+    dst: formatIPv6Cached(buf, offset + 24),
     srcBytes: new Uint8Array(buf.subarray(offset + 8, offset + 24)),
     dstBytes: new Uint8Array(buf.subarray(offset + 24, offset + 40)),
     ttl: buf[offset + 7],

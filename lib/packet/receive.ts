@@ -6,7 +6,7 @@
 import { DecodeFailure } from '../errors';
 import { Advertisement, intervalCsOf, tryDecode } from './advertisement';
 import { isLinkLocalV6Bytes } from './address';
-import { canonicalAddressCached } from './address-cache';
+import { canonicalAddressCached, canonicalListCached } from './address-cache';
 import { vrrpChecksum } from './checksum';
 import { Family, IPPROTO_VRRP, VRRP_TTL } from './constants';
 import { IpHeader, tryDecodeIp } from './ip';
@@ -143,12 +143,19 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** True when both lists hold the same set of addresses (order and spelling aside). */
+/**
+ * True when both lists hold the same set of addresses (order and spelling aside). `theirs` comes from the
+ * decoder, canonical already; ours is made canonical once per configured list (address-cache.ts). The
+ * common case, the same list in the same order, needs no sets and no lookups.
+ */
 function sameAddressSet(ours: readonly string[], theirs: readonly string[]): boolean {
-  // Per advert: canonical forms come from the bounded memo (address-cache.ts), and the common case, the
-  // same list in the same order, needs no sets.
-  if (ours.length === theirs.length && ours.every((x, i) => canonicalAddressCached(x) === canonicalAddressCached(theirs[i]))) return true;
-  const a = new Set(ours.map(canonicalAddressCached));
+  const mine = canonicalListCached(ours);
+  if (mine.length === theirs.length) {
+    let k = 0;
+    while (k < mine.length && mine[k] === theirs[k]) k++;
+    if (k === mine.length) return true;
+  }
+  const a = new Set(mine);
   const b = new Set(theirs.map(canonicalAddressCached));
   return a.size === b.size && [...a].every((x) => b.has(x));
 }
