@@ -82,19 +82,29 @@ export class Executor {
     }
   }
 
-  /** Announcements started in this turn, those waiting for a later one, and whether a turn is booked. */
+  /**
+   * Announcements started in this turn, those waiting for a later one (a takeover's first announcement of
+   * each instance ahead of the others: `urgentQueue`), and whether a turn is booked.
+   */
   private paceCount = 0;
   private readonly paceQueue: Array<() => void> = [];
+  private readonly urgentQueue: Array<() => void> = [];
   private paceBooked = false;
+  /** Instances whose next announcement is the first since their VIPs were added (a takeover's). */
+  private readonly firstAnnounce = new Set<string>();
 
-  /** Runs `fn` now when this turn has room for an announcement (ANNOUNCES_PER_TURN), else in a later turn. */
-  private paced(fn: () => Promise<unknown>): Promise<unknown> {
+  /**
+   * Runs `fn` now when this turn has room for an announcement (ANNOUNCES_PER_TURN), else in a later turn;
+   * `urgent` ones go before the others waiting: 255 takeovers at once queue 255 x garp_master_repeat
+   * announcements, and in order a late VR's first GARP would wait behind the others' repeats.
+   */
+  private paced(fn: () => Promise<unknown>, urgent = false): Promise<unknown> {
     this.bookPace();
-    if (this.paceQueue.length === 0 && this.paceCount < ANNOUNCES_PER_TURN) {
+    if (this.urgentQueue.length === 0 && (urgent || this.paceQueue.length === 0) && this.paceCount < ANNOUNCES_PER_TURN) {
       this.paceCount++;
       return fn();
     }
-    return new Promise<void>((resolve) => this.paceQueue.push(resolve)).then(fn);
+    return new Promise<void>((resolve) => (urgent ? this.urgentQueue : this.paceQueue).push(resolve)).then(fn);
   }
 
   /** Books the next turn: it starts the waiting announcements that fit, and books another while any are left. */
@@ -104,7 +114,8 @@ export class Executor {
     setImmediate(() => {
       this.paceBooked = false;
       this.paceCount = 0;
-      const start = this.paceQueue.splice(0, ANNOUNCES_PER_TURN);
+      const start = this.urgentQueue.splice(0, ANNOUNCES_PER_TURN);
+      start.push(...this.paceQueue.splice(0, ANNOUNCES_PER_TURN - start.length));
       this.paceCount = start.length;
       for (const go of start) go();
       if (this.paceCount > 0) this.bookPace();
@@ -187,6 +198,7 @@ export class Executor {
         return;
       }
       case 'add-vips':
+        this.firstAnnounce.add(a.instance);
         this.vipJob(a.instance, 'add-vips', a.vips, (v, sent) => host.platform.addVip(v.dev, v.cidr, v.options, sent));
         return;
       case 'remove-vips':
@@ -202,7 +214,10 @@ export class Executor {
         for (const r of a.routes) this.enqueue(a.instance, 'remove-route', () => need(host.platform.removeRoute, 'virtual_routes').call(host.platform, r));
         return;
       case 'announce':
-        if (a.addresses.length > 0) this.enqueue(a.instance, 'announce', () => this.paced(() => host.platform.announce(a.dev, a.addresses, a.mac)));
+        if (a.addresses.length > 0) {
+          const urgent = this.firstAnnounce.delete(a.instance);
+          this.enqueue(a.instance, 'announce', () => this.paced(() => host.platform.announce(a.dev, a.addresses, a.mac), urgent));
+        }
         return;
       case 'run-script':
         void host.runCommand(a.command, { timeoutMs: a.timeoutMs, user: a.user, group: a.group }).then((r) => {

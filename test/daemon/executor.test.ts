@@ -139,4 +139,29 @@ describe('Executor', () => {
     for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r));
     expect(new Set(order).size).toBe(100);
   });
+
+  test('many takeovers at once: every instance\'s first announcement goes before the repeats waiting (garp_master_repeat), each instance\'s own in order', async () => {
+    const n = 40;
+    const repeats = 5;
+    const cidrs = Array.from({ length: n }, (_, k) => `192.0.2.${k + 1}/32`);
+    const { exec, order, adds } = harness();
+    const actions: NodeAction[] = [];
+    for (let k = 0; k < n; k++) {
+      actions.push({ type: 'add-vips', instance: `VI_${k}`, vips: [vip(cidrs[k])] });
+      for (let r = 0; r < repeats; r++) actions.push({ type: 'announce', instance: `VI_${k}`, dev: 'eth0', addresses: [cidrs[k]] });
+    }
+    exec.run(actions);
+    // The VIP answers come in two batches (as a pipelined window's do): the first 30, their repeats queue,
+    // then the last 10, whose first announcements must not wait behind those repeats.
+    for (let k = 0; k < 30; k++) adds.get(cidrs[k])?.resolve(true);
+    await new Promise((r) => setImmediate(r));
+    for (let k = 30; k < n; k++) adds.get(cidrs[k])?.resolve(true);
+    for (let t = 0; t < 60; t++) await new Promise((r) => setImmediate(r));
+    const announced = order.filter((o) => o.startsWith('announce ')).map((o) => o.slice('announce '.length));
+    expect(announced).toHaveLength(repeats * n);
+    for (const c of cidrs) expect(announced.filter((x) => x === c)).toHaveLength(repeats);
+    const firstOf = cidrs.map((c) => announced.indexOf(c));
+    const thirdOf = cidrs.map((c) => announced.indexOf(c, announced.indexOf(c, firstOf[cidrs.indexOf(c)] + 1) + 1));
+    expect(Math.max(...firstOf)).toBeLessThan(Math.min(...thirdOf));
+  });
 });
