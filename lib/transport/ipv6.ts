@@ -25,17 +25,15 @@ import {
   IPV6_MULTICAST_LOOP,
   IPV6_TCLASS,
   IPV6_UNICAST_HOPS,
+  IPV6_FREEBIND,
   SO_BINDTODEVICE,
+  SO_RCVBUFFORCE,
+  SO_SNDBUFFORCE,
   SOL_SOCKET,
 } from './native';
 import { SendQueue } from './send-queue';
 import { checkTransportOptions, SENT, TransportOptions, VrrpTransport } from './types';
 
-/** IPV6_FREEBIND (Linux 4.15): send from an address the interface does not hold (yet). */
-export const IPV6_FREEBIND = 78;
-/** SO_SNDBUFFORCE / SO_RCVBUFFORCE: buffer sizes past the sysctl maxima (CAP_NET_ADMIN). */
-export const SO_SNDBUFFORCE = 32;
-export const SO_RCVBUFFORCE = 33;
 /**
  * Send and receive buffer of the socket, in bytes: 510 adverts due in one turn (255 + 255 VRs at 0.1 s) are
  * ~650 KB of socket buffer, past the default 208 KiB, on a NIC whose queue holds them a while.

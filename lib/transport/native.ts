@@ -74,6 +74,9 @@ export function newCap(): CapHandle {
 export const SOL_SOCKET = 1;
 /** SOL_SOCKET option: bind to a device by name. */
 export const SO_BINDTODEVICE = 25;
+/** SOL_SOCKET options: send / receive buffer sizes past net.core.wmem_max / rmem_max (CAP_NET_ADMIN). */
+export const SO_SNDBUFFORCE = 32;
+export const SO_RCVBUFFORCE = 33;
 /** Level of IPv4 options. */
 export const IPPROTO_IP = 0;
 /** IPv4 TOS byte. */
@@ -104,3 +107,5 @@ export const IPV6_MULTICAST_LOOP = 19;
 export const IPV6_JOIN_GROUP = 20;
 /** IPv6 Traffic Class. */
 export const IPV6_TCLASS = 67;
+/** IPv6 (Linux 4.15): send from an address the interface does not hold (yet). */
+export const IPV6_FREEBIND = 78;

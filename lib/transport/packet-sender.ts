@@ -4,11 +4,9 @@
  * and a link that is down fails the send with ENETDOWN (the libpcap handle of `cap` aborted its process).
  */
 import { check, VrrpSocketAddon, vrrpSocketAddon } from './addon';
-import { SOL_SOCKET } from './native';
+import { SO_SNDBUFFORCE, SOL_SOCKET } from './native';
 import { SendQueue } from './send-queue';
 
-/** SO_SNDBUFFORCE: a send buffer past net.core.wmem_max (CAP_NET_ADMIN). */
-const SO_SNDBUFFORCE = 32;
 /** Send buffer in bytes: a mass takeover's burst (255 VRs x 2 frames, each ~1 KB of buffer) fits at once. */
 export const FRAME_BUFFER_BYTES = 1 << 20;
 
