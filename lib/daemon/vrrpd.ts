@@ -50,7 +50,7 @@ export interface VrrpdOptions {
   platform?: Platform;
   /** Opens transports (default raw sockets). */
   openTransport?: TransportFactory;
-  /** Monotonic time and timers (default performance.now / setTimeout). */
+  /** Monotonic time and timers (default systemClock: performance.now and a timerfd). */
   clock?: Clock;
   /** One line per event (default: none). */
   log?: LogFn;

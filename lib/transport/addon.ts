@@ -1,7 +1,8 @@
 /**
  * The package's own native addon (./addon/vrrp_socket.c, built by `npm install` with node-gyp, as raw-socket
  * and cap are): an IPv6 raw socket read with recvmsg (hop limit and destination of each packet) and sent
- * with a chosen source, and an AF_PACKET socket that sends whole frames. Calls return a negative errno
+ * with a chosen source, an AF_PACKET socket that sends whole frames, and a timerfd polled on the event loop
+ * (microsecond timers for lib/daemon/clock). Calls return a negative errno
  * instead of throwing; `errnoError` names it.
  */
 import { existsSync } from 'node:fs';
@@ -27,12 +28,21 @@ export interface VrrpSocketAddon {
   sendFrame(fd: number, ifindex: number, frame: Buffer, length: number): number;
   /**
    * Polls `fd`: each packet is written to `buffer` (40 + 65,535 bytes at least) behind a rebuilt IPv6 header
-   * with next header `nextHeader`, then `callback(length, ifindex)` runs; a read error calls
-   * `callback(-errno, 0)`, a poll error (the socket is unusable) `callback(-errno, -1)`. -> handle | -errno
+   * with next header `nextHeader`, then `callback(length, ifindex, ageNs)` runs, `ageNs` the nanoseconds since
+   * the kernel received it (SO_TIMESTAMPNS; -1: no stamp); a read error calls `callback(-errno, 0, -1)`, a
+   * poll error (the socket is unusable) `callback(-errno, -1, -1)`. -> handle | -errno
    */
-  watch(fd: number, buffer: Buffer, nextHeader: number, callback: (length: number, ifindex: number) => void): WatchHandle | number;
-  /** Stops a poll (idempotent); the socket stays open. */
+  watch(fd: number, buffer: Buffer, nextHeader: number, callback: (length: number, ifindex: number, ageNs: number) => void): WatchHandle | number;
+  /** Stops a poll (idempotent); the fd stays open. */
   unwatch(handle: WatchHandle): void;
+  /** A CLOCK_MONOTONIC timerfd, disarmed. -> fd | -errno */
+  timerFd(): number;
+  /** Arms the timerfd to expire once `delayNs` (integer > 0) from now; 0 disarms; a pending expiry is dropped. -> 0 | -errno */
+  timerSet(fd: number, delayNs: number): number;
+  /** Polls a timerfd: `callback(1, 0, -1)` at each expiry, `callback(-errno, -1, -1)` on a poll error. -> handle | -errno */
+  watchTimer(fd: number, callback: (status: number, ifindex: number, ageNs: number) => void): WatchHandle | number;
+  /** Whether a poll keeps the event loop alive (it does from the start). */
+  keepAlive(handle: WatchHandle, on: boolean): void;
 }
 
 /** Bytes of the buffer `watch` writes into: the rebuilt IPv6 header and the largest IPv6 payload. */

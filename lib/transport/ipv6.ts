@@ -99,7 +99,7 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
         set(`IPV6_JOIN_GROUP ${g}`, IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq);
       }
       this.ownSource = opts.ownSource === undefined ? null : parseAddress(opts.ownSource, 6);
-      const h = this.addon.watch(this.fd, this.rx, IPPROTO_VRRP, (n, i) => this.onPacket(n, i));
+      const h = this.addon.watch(this.fd, this.rx, IPPROTO_VRRP, (n, i, age) => this.onPacket(n, i, age));
       if (typeof h === 'number') throw errnoError(`${opts.ifname}: poll`, h);
       this.watchHandle = h;
     } catch (e) {
@@ -109,12 +109,13 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
   }
 
   /**
-   * A packet of `n` bytes in `rx`, or a negative errno: a read error (reported), or with `ifindex` -1 a
-   * failed poll: the socket is dead, closed, and 'closed' tells the owner to open a new transport.
+   * A packet of `n` bytes in `rx`, received by the kernel `ageNs` ago (-1: unknown), or a negative errno: a
+   * read error (reported), or with `ifindex` -1 a failed poll: the socket is dead, closed, and 'closed'
+   * tells the owner to open a new transport.
    */
-  private onPacket(n: number, ifindex: number): void {
+  private onPacket(n: number, ifindex: number, ageNs: number): void {
     if (n >= 0) {
-      this.deliver(this.rx, 0, n);
+      this.deliver(this.rx, 0, n, ageNs >= 0 ? performance.now() - ageNs / 1e6 : undefined);
       return;
     }
     this.emit('error', errnoError(`${this.ifname}: ${ifindex === -1 ? 'poll' : 'recvmsg'}`, n));

@@ -145,7 +145,9 @@ describe('the wall clock stepped forward and back changes no timer', () => {
     console.log(`wall-clock reads in lib/{fsm,node,track,daemon,transport,platform}:\n  ${hits.join('\n  ')}`);
     // Each one labels output (status' lastTransitionTime, a dump's timestamps); none feeds a timer.
     for (const h of hits) expect(h).toMatch(/^daemon\/(vrrpd\.ts:\d+: .*(wallOffset|toISOString)|keepalived-dump\.ts:)/);
-    // The one Clock: performance.now() and setTimeout relative to it.
-    expect(readFileSync(join(root, 'daemon', 'clock.ts'), 'utf8')).toMatch(/now: \(\) => performance\.now\(\)/);
+    // The one Clock: performance.now() and a CLOCK_MONOTONIC timerfd armed relative to it.
+    const clock = readFileSync(join(root, 'daemon', 'clock.ts'), 'utf8');
+    expect(clock).toMatch(/now\(\): number \{\s*return performance\.now\(\);/);
+    expect(clock).toMatch(/timerSet\(this\.fd, ns\)/);
   });
 });

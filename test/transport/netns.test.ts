@@ -18,9 +18,13 @@ const describeNs = skip ? describe.skip : describe;
 const V3_4: Advertisement = { version: 3, family: 4, vrid: 51, priority: 100, intervalCs: 100, addresses: ['192.0.2.100'] };
 const V3_6: Advertisement = { version: 3, family: 6, vrid: 51, priority: 100, intervalCs: 100, addresses: ['fe80::100', '2001:db8::100'] };
 
-/** argv: family ifname durationMs wantReceived. Prints READY, then RESULT {counters, adverts}. Index and MAC from rtnetlink. */
+/**
+ * argv: family ifname durationMs wantReceived [blockMs]. Prints READY, then RESULT {counters, adverts}, each
+ * advert with its age (ms since the transport's receivedAt when it was handled; null: none). With blockMs,
+ * the event loop is kept busy that long right after READY. Index and MAC from rtnetlink.
+ */
 const RECEIVER = `
-const [family, ifname, ms, want] = [Number(process.argv[1]), process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const [family, ifname, ms, want, blockMs] = [Number(process.argv[1]), process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5] ?? 0)];
 const { openTransport } = require('./dist/lib/transport');
 const { Rtnetlink } = require('./dist/lib/platform/netlink');
 const nl = new Rtnetlink();
@@ -28,14 +32,17 @@ nl.link(ifname).then((l) => { nl.close(); receive(l); }, (e) => { console.error(
 function receive(l) {
 const t = openTransport(family, { ifname, ifindex: l.ifindex, mac: l.mac });
 const adverts = [];
-t.on('advert', (bytes, ip, rx) => adverts.push({ ttl: ip.ttl, src: ip.src, dst: ip.dst, checksum: rx.checksum, advert: rx.advert }));
+t.on('advert', (bytes, ip, rx, at) => adverts.push({ ttl: ip.ttl, src: ip.src, dst: ip.dst, checksum: rx.checksum, advert: rx.advert, age: at === undefined ? null : performance.now() - at }));
 t.on('error', (e) => console.error(String(e)));
 const finish = () => { console.log('RESULT ' + JSON.stringify({ counters: t.counters(), adverts })); t.close(); process.exit(0); };
 const timer = setTimeout(finish, ms);
 const check = () => { if (t.counters().received >= want) { clearTimeout(timer); setTimeout(finish, 300); } };
 t.on('advert', check);
 t.on('drop', check);
-Promise.resolve(t.ready).then(() => console.log('READY'));
+Promise.resolve(t.ready).then(() => {
+  console.log('READY');
+  if (blockMs > 0) setImmediate(() => { const until = performance.now() + blockMs; while (performance.now() < until); });
+});
 }
 `;
 
@@ -117,7 +124,7 @@ const { execFileSync } = require('child_process');
 
 interface Received {
   counters: TransportCounters;
-  adverts: { ttl: number; src: string; dst: string; checksum: string; advert: Advertisement }[];
+  adverts: { ttl: number; src: string; dst: string; checksum: string; advert: Advertisement; age: number | null }[];
 }
 
 function resultOf<T>(r: RunResult): T {
@@ -140,9 +147,9 @@ describeNs(`transports in namespaces${skip ? ` (${skip})` : ''}`, () => {
   });
 
   /** Starts a receiver on B, waits until it listens, runs `act`, returns what B received. */
-  async function receiveOnB(family: 4 | 6, want: number, act: () => Promise<RunResult>): Promise<{ rx: Received; act: RunResult }> {
+  async function receiveOnB(family: 4 | 6, want: number, act: () => Promise<RunResult>, blockMs = 0): Promise<{ rx: Received; act: RunResult }> {
     const [, b] = lan.hosts;
-    const child = lan.spawn(b.ns, process.execPath, ['-e', RECEIVER, '--', String(family), 'eth0', '4000', String(want)]);
+    const child = lan.spawn(b.ns, process.execPath, ['-e', RECEIVER, '--', String(family), 'eth0', '4000', String(want), String(blockMs)]);
     const done = collect(child, 8000);
     await waitForLine(child, 'READY');
     const actResult = await act();
@@ -175,6 +182,22 @@ describeNs(`transports in namespaces${skip ? ` (${skip})` : ''}`, () => {
       expect(r).toMatchObject({ ttl: 255, src: 'fe80::1', dst: 'ff02::12', checksum: 'ok' });
       expect(r.advert).toEqual(V3_6);
     }
+  }, 12000);
+
+  test('(b) IPv6: each advert carries the kernel\'s receive time: ones that arrived while the receiver was busy are handled with their age', async () => {
+    const { rx } = await receiveOnB(6, 3, () => sendFromA(6, V3_6, 3), 1500);
+    expect(rx.counters).toMatchObject({ received: 3, accepted: 3 });
+    const ages = rx.adverts.map((r) => r.age as number);
+    for (const a of ages) expect(a).toBeGreaterThanOrEqual(0);
+    // Sent 50 ms apart while the loop was blocked: read together after it, the first the oldest.
+    expect(ages[0]).toBeGreaterThan(ages[1]);
+    expect(ages[1]).toBeGreaterThan(ages[2]);
+    expect(ages[0] - ages[2]).toBeGreaterThan(50);
+  }, 12000);
+
+  test('(a) IPv4: raw-socket reads without a receive time (the packet is taken as arrived when handled)', async () => {
+    const { rx } = await receiveOnB(4, 1, () => sendFromA(4, V3_4, 1));
+    expect(rx.adverts.map((r) => r.age)).toEqual([null]);
   }, 12000);
 
   test('(b) IPv6: ten adverts in one turn, each from the source given to send, all valid at B', async () => {

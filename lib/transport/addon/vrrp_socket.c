@@ -10,6 +10,11 @@
  * 2. An AF_PACKET socket that only sends whole Ethernet frames (gratuitous ARP, unsolicited NA): sendto
  *    fails with an errno when the link is down, where cap's libpcap handle aborts the process.
  *
+ * 3. A timerfd (CLOCK_MONOTONIC) polled on the event loop: the daemon's timers wake within tens of
+ *    microseconds of their deadline, where libuv's timers count whole milliseconds from a loop time that lags
+ *    (a setTimeout fires 0.5-1.5 ms late).
+ * 4. Kernel receive times: each IPv6 packet's SO_TIMESTAMPNS, passed as its age when JavaScript is called.
+ *
  * Every call returns a negative errno instead of throwing; JavaScript names it (util.getSystemErrorName).
  * All sockets are non-blocking and close-on-exec. MIT licence, as the rest of the package.
  */
@@ -25,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 /** Bytes of the rebuilt IPv6 header in front of each received packet. */
@@ -82,7 +89,8 @@ static napi_value socket6(napi_env env, napi_callback_info info) {
   int on = 1;
   if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on) < 0 ||
       setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) < 0 ||
-      setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on) < 0) {
+      setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on) < 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
     int e = errno;
     close(fd);
     return int_value(env, -e);
@@ -212,6 +220,8 @@ typedef struct {
   uv_poll_t poll;
   napi_env env;
   int fd;
+  /** A timerfd (watchTimer): each expiry is read and reported, no packets. */
+  int timer;
   uint8_t next_header;
   uint8_t *data;
   size_t capacity;
@@ -223,23 +233,37 @@ typedef struct {
   int stopped;
 } watcher_t;
 
-/** Calls the JS callback with (length, ifindex), (-errno, 0) or, the poll failed, (-errno, -1); a throw goes to 'uncaughtException'. */
-static void call_back(watcher_t *w, napi_value recv, napi_value fn, int64_t a, int64_t b) {
-  napi_value args[2] = {int_value(w->env, a), int_value(w->env, b)};
+/**
+ * Calls the JS callback with (length, ifindex, age ns | -1), (-errno, 0, -1) or, the poll failed,
+ * (-errno, -1, -1); a throw goes to 'uncaughtException'.
+ */
+static void call_back(watcher_t *w, napi_value recv, napi_value fn, int64_t a, int64_t b, int64_t c) {
+  napi_value args[3] = {int_value(w->env, a), int_value(w->env, b), int_value(w->env, c)};
   napi_value result;
-  if (napi_make_callback(w->env, w->context, recv, fn, 2, args, &result) == napi_pending_exception) {
+  if (napi_make_callback(w->env, w->context, recv, fn, 3, args, &result) == napi_pending_exception) {
     napi_value err;
     napi_get_and_clear_last_exception(w->env, &err);
     napi_fatal_exception(w->env, err);
   }
 }
 
-/** Reads one packet behind a rebuilt IPv6 header. -> bytes in the buffer, 0 for nothing to read, -errno. */
-static ssize_t read_packet(watcher_t *w, int32_t *ifindex) {
+/** Nanoseconds since `stamp` (CLOCK_REALTIME, as SO_TIMESTAMPNS gives it), 0 when it lies ahead. */
+static int64_t age_ns(const struct timespec *stamp) {
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  int64_t age = (int64_t)(now.tv_sec - stamp->tv_sec) * 1000000000 + (now.tv_nsec - stamp->tv_nsec);
+  return age > 0 ? age : 0;
+}
+
+/**
+ * Reads one packet behind a rebuilt IPv6 header; `*age` is the ns since the kernel received it (-1: no
+ * stamp). -> bytes in the buffer, 0 for nothing to read, -errno.
+ */
+static ssize_t read_packet(watcher_t *w, int32_t *ifindex, int64_t *age) {
   struct sockaddr_in6 from;
   struct iovec iov = {.iov_base = w->data + IPV6_HEADER, .iov_len = w->capacity - IPV6_HEADER};
   union {
-    char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo)) + 2 * CMSG_SPACE(sizeof(int))];
+    char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo)) + 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct timespec))];
     struct cmsghdr align;
   } control;
   struct msghdr msg = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1,
@@ -249,7 +273,13 @@ static ssize_t read_packet(watcher_t *w, int32_t *ifindex) {
   int hop = 0, tclass = 0;
   struct in6_pktinfo pi;
   memset(&pi, 0, sizeof pi);
+  *age = -1;
   for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec stamp;
+      memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+      *age = age_ns(&stamp);
+    }
     if (c->cmsg_level != IPPROTO_IPV6) continue;
     if (c->cmsg_type == IPV6_HOPLIMIT) memcpy(&hop, CMSG_DATA(c), sizeof hop);
     else if (c->cmsg_type == IPV6_TCLASS) memcpy(&tclass, CMSG_DATA(c), sizeof tclass);
@@ -280,13 +310,18 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   napi_get_reference_value(w->env, w->callback, &fn);
   napi_get_reference_value(w->env, w->resource, &recv);
   if (status < 0) {
-    call_back(w, recv, fn, status, -1);
+    call_back(w, recv, fn, status, -1, -1);
+  } else if (w->timer) {
+    /* Nothing to read: the timer was set again after it expired (timerfd_settime clears the count). */
+    uint64_t expirations;
+    if (read(w->fd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations) call_back(w, recv, fn, 1, 0, -1);
   } else {
     for (int i = 0; i < READS_PER_WAKE && !w->stopped; i++) {
       int32_t ifindex = 0;
-      ssize_t n = read_packet(w, &ifindex);
+      int64_t age = -1;
+      ssize_t n = read_packet(w, &ifindex, &age);
       if (n == 0) break;
-      call_back(w, recv, fn, n, ifindex);
+      call_back(w, recv, fn, n, ifindex, n < 0 ? -1 : age);
       if (n < 0) break;
     }
   }
@@ -295,29 +330,17 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
 
 static void on_closed(uv_handle_t *handle) {
   watcher_t *w = (watcher_t *)handle->data;
-  napi_delete_reference(w->env, w->buffer);
+  if (w->buffer != NULL) napi_delete_reference(w->env, w->buffer);
   napi_delete_reference(w->env, w->callback);
   napi_delete_reference(w->env, w->resource);
   napi_async_destroy(w->env, w->context);
   free(w);
 }
 
-/**
- * watch(fd, buffer, nextHeader, callback(length | -errno, ifindex)) -> handle. Each readable packet is written
- * to `buffer` as a 40-byte IPv6 header (hop limit, source, destination, traffic class as received, next header
- * `nextHeader`) and its payload, then `callback(length, ifindex)` runs; `buffer` must hold 40 + 65535 bytes.
- * A read error calls `callback(-errno, 0)`; a poll error (the socket is unusable) `callback(-errno, -1)`.
- */
-static napi_value watch(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  int32_t fd, next_header;
-  uint8_t *data;
-  size_t len;
-  if (!get_args(env, info, 4, argv) || !get_int(env, argv[0], &fd) || !get_bytes(env, argv[1], IPV6_HEADER + 65535, &data, &len) ||
-      !get_int(env, argv[2], &next_header))
-    return NULL;
+/** Starts polling `fd` for reading: packets into `buffer` (a Buffer value), or timer expiries (`buffer` NULL). */
+static napi_value start_watch(napi_env env, int32_t fd, napi_value buffer, uint8_t *data, size_t len, int32_t next_header, napi_value callback) {
   napi_valuetype t;
-  CHECK(napi_typeof(env, argv[3], &t));
+  CHECK(napi_typeof(env, callback, &t));
   if (t != napi_function) {
     napi_throw_type_error(env, NULL, "vrrp_socket: expected a callback");
     return NULL;
@@ -331,6 +354,7 @@ static napi_value watch(napi_env env, napi_callback_info info) {
   }
   w->env = env;
   w->fd = fd;
+  w->timer = buffer == NULL;
   w->next_header = (uint8_t)next_header;
   w->data = data;
   w->capacity = len;
@@ -341,8 +365,8 @@ static napi_value watch(napi_env env, napi_callback_info info) {
     return int_value(env, rc);
   }
   w->poll.data = w;
-  napi_create_reference(env, argv[1], 1, &w->buffer);
-  napi_create_reference(env, argv[3], 1, &w->callback);
+  if (buffer != NULL) napi_create_reference(env, buffer, 1, &w->buffer);
+  napi_create_reference(env, callback, 1, &w->callback);
   napi_create_string_utf8(env, "vrrp_socket.watch", NAPI_AUTO_LENGTH, &name);
   napi_create_object(env, &handle);
   napi_create_reference(env, handle, 1, &w->resource);
@@ -356,6 +380,56 @@ static napi_value watch(napi_env env, napi_callback_info info) {
   napi_value external;
   CHECK(napi_create_external(env, w, NULL, NULL, &external));
   return external;
+}
+
+/**
+ * watch(fd, buffer, nextHeader, callback(length | -errno, ifindex, ageNs)) -> handle. Each readable packet is
+ * written to `buffer` as a 40-byte IPv6 header (hop limit, source, destination, traffic class as received,
+ * next header `nextHeader`) and its payload, then `callback(length, ifindex, ageNs)` runs, `ageNs` the time
+ * since the kernel received it (-1: no stamp); `buffer` must hold 40 + 65535 bytes. A read error calls
+ * `callback(-errno, 0, -1)`; a poll error (the socket is unusable) `callback(-errno, -1, -1)`.
+ */
+static napi_value watch(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd, next_header;
+  uint8_t *data;
+  size_t len;
+  if (!get_args(env, info, 4, argv) || !get_int(env, argv[0], &fd) || !get_bytes(env, argv[1], IPV6_HEADER + 65535, &data, &len) ||
+      !get_int(env, argv[2], &next_header))
+    return NULL;
+  return start_watch(env, fd, argv[1], data, len, next_header, argv[3]);
+}
+
+/** timerFd(): a non-blocking CLOCK_MONOTONIC timerfd, disarmed. -> fd | -errno */
+static napi_value timer_fd(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  return int_value(env, fd < 0 ? -errno : fd);
+}
+
+/** timerSet(fd, delayNs): expires once `delayNs` (> 0) from now; 0 disarms. A pending expiry is dropped. -> 0 | -errno */
+static napi_value timer_set(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  int64_t delay;
+  if (!get_args(env, info, 2, argv) || !get_int(env, argv[0], &fd)) return NULL;
+  if (napi_get_value_int64(env, argv[1], &delay) != napi_ok || delay < 0) {
+    napi_throw_type_error(env, NULL, "vrrp_socket: expected a delay of 0 or more nanoseconds");
+    return NULL;
+  }
+  struct itimerspec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.it_value.tv_sec = (time_t)(delay / 1000000000);
+  spec.it_value.tv_nsec = (long)(delay % 1000000000);
+  return int_value(env, timerfd_settime(fd, 0, &spec, NULL) < 0 ? -errno : 0);
+}
+
+/** watchTimer(fd, callback(1 | -errno, 0 | -1, -1)) -> handle: `callback(1, 0, -1)` at each expiry of the timerfd. */
+static napi_value watch_timer(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!get_args(env, info, 2, argv) || !get_int(env, argv[0], &fd)) return NULL;
+  return start_watch(env, fd, NULL, NULL, 0, 0, argv[1]);
 }
 
 /** unwatch(handle): stops the poll; the socket stays open (closeFd it after). Idempotent. */
@@ -375,6 +449,23 @@ static napi_value unwatch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/** keepAlive(handle, on): whether the poll keeps the event loop alive (uv_ref / uv_unref); polls start keeping it. */
+static napi_value keep_alive(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  watcher_t *w;
+  bool on;
+  if (napi_get_value_external(env, argv[0], (void **)&w) != napi_ok || napi_get_value_bool(env, argv[1], &on) != napi_ok) {
+    napi_throw_type_error(env, NULL, "vrrp_socket: expected a watch handle and a boolean");
+    return NULL;
+  }
+  if (!w->stopped) {
+    if (on) uv_ref((uv_handle_t *)&w->poll);
+    else uv_unref((uv_handle_t *)&w->poll);
+  }
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"socket6", NULL, socket6, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -385,6 +476,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sendFrame", NULL, send_frame, NULL, NULL, NULL, napi_enumerable, NULL},
       {"watch", NULL, watch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unwatch", NULL, unwatch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"timerFd", NULL, timer_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"timerSet", NULL, timer_set, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watchTimer", NULL, watch_timer, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"keepAlive", NULL, keep_alive, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
