@@ -1,7 +1,7 @@
 /**
  * The package's own native addon (./addon/vrrp_socket.c, built by `npm install` with node-gyp, as raw-socket
  * and cap are): an IPv6 raw socket read with recvmsg (hop limit and destination of each packet) and sent
- * with a chosen source, an AF_PACKET socket that sends whole frames, and a timerfd polled on the event loop
+ * with a chosen source, an IPv4 raw socket read with recvmsg (the kernel's receive time of each packet), an AF_PACKET socket that sends whole frames, and a timerfd polled on the event loop
  * (microsecond timers for lib/daemon/clock). Calls return a negative errno
  * instead of throwing; `errnoError` names it.
  */
@@ -14,8 +14,10 @@ export type WatchHandle = object & { readonly __watch: unique symbol };
 
 /** The addon's calls (./addon/vrrp_socket.c has each one's contract). */
 export interface VrrpSocketAddon {
-  /** A raw IPv6 socket of `protocol`, reporting hop limit, destination and traffic class. -> fd | -errno */
+  /** A raw IPv6 socket of `protocol`, reporting hop limit, destination, traffic class and receive time. -> fd | -errno */
   socket6(protocol: number): number;
+  /** A raw IPv4 socket of `protocol` to receive on, reporting interface index and receive time. -> fd | -errno */
+  socket4(protocol: number): number;
   /** An AF_PACKET socket that sends frames and receives nothing. -> fd | -errno */
   packetSocket(): number;
   /** setsockopt with an int or the bytes of a Buffer. -> 0 | -errno */
@@ -33,6 +35,11 @@ export interface VrrpSocketAddon {
    * poll error (the socket is unusable) `callback(-errno, -1, -1)`. -> handle | -errno
    */
   watch(fd: number, buffer: Buffer, nextHeader: number, callback: (length: number, ifindex: number, ageNs: number) => void): WatchHandle | number;
+  /**
+   * Polls a socket4 socket: each packet is written to `buffer` (65,535 bytes at least) as read, IPv4 header
+   * first, then `callback(length, ifindex, ageNs)` runs; errors as for `watch`. -> handle | -errno
+   */
+  watch4(fd: number, buffer: Buffer, callback: (length: number, ifindex: number, ageNs: number) => void): WatchHandle | number;
   /** Stops a poll (idempotent); the fd stays open. */
   unwatch(handle: WatchHandle): void;
   /** A CLOCK_MONOTONIC timerfd, disarmed. -> fd | -errno */

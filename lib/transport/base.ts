@@ -3,6 +3,7 @@
  * events. Subclasses only move bytes.
  */
 import { EventEmitter } from 'node:events';
+import { errnoError } from './addon';
 import type { Family } from '../packet/constants';
 import { InstanceLookup, receiveIp } from '../packet/receive';
 import { copyCounters, emptyCounters, TransportCounters } from './types';
@@ -44,4 +45,25 @@ export abstract class TransportBase extends EventEmitter {
     this.stats.accepted++;
     this.emit('advert', Buffer.from(buf.subarray(rx.ip.payloadOffset, rx.ip.payloadEnd)), rx.ip, rx, receivedAt);
   }
+
+  /**
+   * What the addon's poll of a receive socket reported (addon `watch` / `watch4`): a packet of `n` bytes in
+   * `buf`, received by the kernel `ageNs` ago (-1: unknown); or a negative errno: a read error (reported), or
+   * with `ifindex` -1 a failed poll: the socket is dead, the transport closed, and 'closed' tells the owner
+   * to open a new one.
+   */
+  protected polled(buf: Buffer, n: number, ifindex: number, ageNs: number): void {
+    if (n >= 0) {
+      this.deliver(buf, 0, n, ageNs >= 0 ? performance.now() - ageNs / 1e6 : undefined);
+      return;
+    }
+    this.emit('error', errnoError(`${this.ifname}: ${ifindex === -1 ? 'poll' : 'recvmsg'}`, n));
+    if (ifindex === -1 && !this.closed) {
+      this.close();
+      this.emit('closed');
+    }
+  }
+
+  /** Stops sending and receiving (idempotent). */
+  abstract close(): void;
 }

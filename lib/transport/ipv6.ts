@@ -29,16 +29,11 @@ import {
   SO_BINDTODEVICE,
   SO_RCVBUFFORCE,
   SO_SNDBUFFORCE,
+  SOCKET_BUFFER_BYTES,
   SOL_SOCKET,
 } from './native';
 import { SendQueue } from './send-queue';
 import { checkTransportOptions, SENT, TransportOptions, VrrpTransport } from './types';
-
-/**
- * Send and receive buffer of the socket, in bytes: 510 adverts due in one turn (255 + 255 VRs at 0.1 s) are
- * ~650 KB of socket buffer, past the default 208 KiB, on a NIC whose queue holds them a while.
- */
-export const SOCKET_BUFFER_BYTES = 1 << 20;
 
 /** The 16 bytes of an IPv6 address text, kept per text (a node sends from and to a handful). */
 class AddressBytes {
@@ -99,29 +94,12 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
         set(`IPV6_JOIN_GROUP ${g}`, IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq);
       }
       this.ownSource = opts.ownSource === undefined ? null : parseAddress(opts.ownSource, 6);
-      const h = this.addon.watch(this.fd, this.rx, IPPROTO_VRRP, (n, i, age) => this.onPacket(n, i, age));
+      const h = this.addon.watch(this.fd, this.rx, IPPROTO_VRRP, (n, i, age) => this.polled(this.rx, n, i, age));
       if (typeof h === 'number') throw errnoError(`${opts.ifname}: poll`, h);
       this.watchHandle = h;
     } catch (e) {
       this.addon.closeFd(this.fd);
       throw e;
-    }
-  }
-
-  /**
-   * A packet of `n` bytes in `rx`, received by the kernel `ageNs` ago (-1: unknown), or a negative errno: a
-   * read error (reported), or with `ifindex` -1 a failed poll: the socket is dead, closed, and 'closed'
-   * tells the owner to open a new transport.
-   */
-  private onPacket(n: number, ifindex: number, ageNs: number): void {
-    if (n >= 0) {
-      this.deliver(this.rx, 0, n, ageNs >= 0 ? performance.now() - ageNs / 1e6 : undefined);
-      return;
-    }
-    this.emit('error', errnoError(`${this.ifname}: ${ifindex === -1 ? 'poll' : 'recvmsg'}`, n));
-    if (ifindex === -1 && !this.closed) {
-      this.close();
-      this.emit('closed');
     }
   }
 

@@ -91,6 +91,16 @@ export const IP_MULTICAST_TTL = 33;
 export const IP_MULTICAST_LOOP = 34;
 /** IPv4 join a group (struct ip_mreqn). */
 export const IP_ADD_MEMBERSHIP = 35;
+
+/**
+ * Send and receive buffer of the addon's sockets, in bytes: 510 adverts due in one turn (255 + 255 VRs at
+ * 0.1 s) are ~650 KB of socket buffer, past the default 208 KiB, on a NIC whose queue holds them a while.
+ */
+export const SOCKET_BUFFER_BYTES = 1 << 20;
+/** IP_MULTICAST_ALL: 0 = a socket gets only the multicast groups it joined itself (default 1: any joined on the host). */
+export const IP_MULTICAST_ALL = 49;
+/** SO_RCVBUF (SOL_SOCKET): receive buffer size; the kernel doubles it and keeps a floor of about 2 KiB. */
+export const SO_RCVBUF = 8;
 /** Level of IPv6 options. */
 export const IPPROTO_IPV6 = 41;
 /** IPv6 raw socket: kernel computes/verifies the checksum at this offset (RFC 3542 §3.1). */

@@ -25,9 +25,9 @@ export type AdvertListener = (bytes: Buffer, ip: IpInfo, result: ReceiveResult, 
 export type DropListener = (reason: NonNullable<ReceiveResult['reason']>, result: ReceiveResult, receivedAt?: number) => void;
 /*
  * `receivedAt`: when the packet arrived (performance.now() milliseconds), given when the transport knows it
- * earlier than the event fires: the IPv6 transport from the kernel's receive stamp (SO_TIMESTAMPNS), so a
- * backup's Master_Down_Timer runs from the advert's arrival, not from when the event loop got to it; test
- * doubles. Absent: the packet arrived just now (the IPv4 transport: raw-socket reads without stamps).
+ * earlier than the event fires: both IP transports from the kernel's receive stamp (SO_TIMESTAMPNS, the
+ * addon's receive sockets), so a backup's Master_Down_Timer runs from the advert's arrival, not from when
+ * the event loop got to it; test doubles. Absent: the packet arrived just now.
  */
 
 /**

@@ -31,6 +31,9 @@ class FakeTransport extends RawSocketTransport {
   push(packet: Buffer): void {
     this.deliver(packet, 0, packet.length);
   }
+  close(): void {
+    this.closed = true;
+  }
 }
 
 const V3_4: Advertisement = { version: 3, family: 4, vrid: 51, priority: 100, intervalCs: 100, addresses: ['192.0.2.100'] };

@@ -1,5 +1,5 @@
 /*
- * vrrp_socket: the two sockets the daemon needs in its own process and neither raw-socket nor cap gives it.
+ * vrrp_socket: what the daemon needs in its own process and neither raw-socket nor cap gives it.
  *
  * 1. An IPv6 raw socket read with recvmsg, so the hop limit (IPV6_HOPLIMIT, RFC 3542 §6) and the destination
  *    (IPV6_PKTINFO) of each packet arrive with it: RFC 9568 §7.1 rule 1 needs the hop limit, which a raw IPv6
@@ -13,7 +13,9 @@
  * 3. A timerfd (CLOCK_MONOTONIC) polled on the event loop: the daemon's timers wake within tens of
  *    microseconds of their deadline, where libuv's timers count whole milliseconds from a loop time that lags
  *    (a setTimeout fires 0.5-1.5 ms late).
- * 4. Kernel receive times: each IPv6 packet's SO_TIMESTAMPNS, passed as its age when JavaScript is called.
+ * 4. An IPv4 raw socket read with recvmsg (IP_PKTINFO), for the same receive times: raw-socket reads with
+ *    recvfrom, one packet per wake-up and no stamp (the IPv4 transport keeps raw-socket for its sends).
+ * 5. Kernel receive times: each packet's SO_TIMESTAMPNS, passed as its age when JavaScript is called.
  *
  * Every call returns a negative errno instead of throwing; JavaScript names it (util.getSystemErrorName).
  * All sockets are non-blocking and close-on-exec. MIT licence, as the rest of the package.
@@ -33,6 +35,8 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+
+enum { WATCH_IPV6, WATCH_IPV4, WATCH_TIMER };
 
 /** Bytes of the rebuilt IPv6 header in front of each received packet. */
 #define IPV6_HEADER 40
@@ -91,6 +95,25 @@ static napi_value socket6(napi_env env, napi_callback_info info) {
       setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) < 0 ||
       setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on) < 0 ||
       setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
+    int e = errno;
+    close(fd);
+    return int_value(env, -e);
+  }
+  return int_value(env, fd);
+}
+
+/**
+ * socket4(protocol): a raw IPv4 socket of `protocol` for receiving (each packet with its IPv4 header, the
+ * interface index and the kernel's receive time). -> fd | -errno
+ */
+static napi_value socket4(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t protocol;
+  if (!get_args(env, info, 1, argv) || !get_int(env, argv[0], &protocol)) return NULL;
+  int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) return int_value(env, -errno);
+  int on = 1;
+  if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) < 0 || setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
     int e = errno;
     close(fd);
     return int_value(env, -e);
@@ -220,8 +243,8 @@ typedef struct {
   uv_poll_t poll;
   napi_env env;
   int fd;
-  /** A timerfd (watchTimer): each expiry is read and reported, no packets. */
-  int timer;
+  /** What is read: WATCH_IPV6 packets (a header rebuilt), WATCH_IPV4 packets (as read), WATCH_TIMER expiries. */
+  int kind;
   uint8_t next_header;
   uint8_t *data;
   size_t capacity;
@@ -253,6 +276,35 @@ static int64_t age_ns(const struct timespec *stamp) {
   clock_gettime(CLOCK_REALTIME, &now);
   int64_t age = (int64_t)(now.tv_sec - stamp->tv_sec) * 1000000000 + (now.tv_nsec - stamp->tv_nsec);
   return age > 0 ? age : 0;
+}
+
+/**
+ * Reads one IPv4 packet (header included, as a raw IPv4 socket gives it); `*age` as for read_packet.
+ * -> bytes in the buffer, 0 for nothing to read, -errno.
+ */
+static ssize_t read_packet4(watcher_t *w, int32_t *ifindex, int64_t *age) {
+  struct iovec iov = {.iov_base = w->data, .iov_len = w->capacity};
+  union {
+    char bytes[CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(struct timespec))];
+    struct cmsghdr align;
+  } control;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.bytes, .msg_controllen = sizeof control.bytes};
+  ssize_t n = recvmsg(w->fd, &msg, 0);
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+  *age = -1;
+  *ifindex = 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec stamp;
+      memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+      *age = age_ns(&stamp);
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      struct in_pktinfo pi;
+      memcpy(&pi, CMSG_DATA(c), sizeof pi);
+      *ifindex = pi.ipi_ifindex;
+    }
+  }
+  return n;
 }
 
 /**
@@ -311,7 +363,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   napi_get_reference_value(w->env, w->resource, &recv);
   if (status < 0) {
     call_back(w, recv, fn, status, -1, -1);
-  } else if (w->timer) {
+  } else if (w->kind == WATCH_TIMER) {
     /* Nothing to read: the timer was set again after it expired (timerfd_settime clears the count). */
     uint64_t expirations;
     if (read(w->fd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations) call_back(w, recv, fn, 1, 0, -1);
@@ -319,7 +371,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     for (int i = 0; i < READS_PER_WAKE && !w->stopped; i++) {
       int32_t ifindex = 0;
       int64_t age = -1;
-      ssize_t n = read_packet(w, &ifindex, &age);
+      ssize_t n = w->kind == WATCH_IPV4 ? read_packet4(w, &ifindex, &age) : read_packet(w, &ifindex, &age);
       if (n == 0) break;
       call_back(w, recv, fn, n, ifindex, n < 0 ? -1 : age);
       if (n < 0) break;
@@ -337,8 +389,8 @@ static void on_closed(uv_handle_t *handle) {
   free(w);
 }
 
-/** Starts polling `fd` for reading: packets into `buffer` (a Buffer value), or timer expiries (`buffer` NULL). */
-static napi_value start_watch(napi_env env, int32_t fd, napi_value buffer, uint8_t *data, size_t len, int32_t next_header, napi_value callback) {
+/** Starts polling `fd` for reading `kind`: packets into `buffer` (a Buffer value), or timer expiries (`buffer` NULL). */
+static napi_value start_watch(napi_env env, int kind, int32_t fd, napi_value buffer, uint8_t *data, size_t len, int32_t next_header, napi_value callback) {
   napi_valuetype t;
   CHECK(napi_typeof(env, callback, &t));
   if (t != napi_function) {
@@ -354,7 +406,7 @@ static napi_value start_watch(napi_env env, int32_t fd, napi_value buffer, uint8
   }
   w->env = env;
   w->fd = fd;
-  w->timer = buffer == NULL;
+  w->kind = kind;
   w->next_header = (uint8_t)next_header;
   w->data = data;
   w->capacity = len;
@@ -397,7 +449,20 @@ static napi_value watch(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 4, argv) || !get_int(env, argv[0], &fd) || !get_bytes(env, argv[1], IPV6_HEADER + 65535, &data, &len) ||
       !get_int(env, argv[2], &next_header))
     return NULL;
-  return start_watch(env, fd, argv[1], data, len, next_header, argv[3]);
+  return start_watch(env, WATCH_IPV6, fd, argv[1], data, len, next_header, argv[3]);
+}
+
+/**
+ * watch4(fd, buffer, callback(length | -errno, ifindex, ageNs)) -> handle: as `watch` for a socket4 socket,
+ * each packet written to `buffer` (65535 bytes at least) as read, its IPv4 header first.
+ */
+static napi_value watch4(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  uint8_t *data;
+  size_t len;
+  if (!get_args(env, info, 3, argv) || !get_int(env, argv[0], &fd) || !get_bytes(env, argv[1], 65535, &data, &len)) return NULL;
+  return start_watch(env, WATCH_IPV4, fd, argv[1], data, len, 0, argv[2]);
 }
 
 /** timerFd(): a non-blocking CLOCK_MONOTONIC timerfd, disarmed. -> fd | -errno */
@@ -429,7 +494,7 @@ static napi_value watch_timer(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fd;
   if (!get_args(env, info, 2, argv) || !get_int(env, argv[0], &fd)) return NULL;
-  return start_watch(env, fd, NULL, NULL, 0, 0, argv[1]);
+  return start_watch(env, WATCH_TIMER, fd, NULL, NULL, 0, 0, argv[1]);
 }
 
 /** unwatch(handle): stops the poll; the socket stays open (closeFd it after). Idempotent. */
@@ -469,6 +534,8 @@ static napi_value keep_alive(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"socket6", NULL, socket6, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"socket4", NULL, socket4, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watch4", NULL, watch4, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetSocket", NULL, packet_socket, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setOption", NULL, set_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"closeFd", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
