@@ -53,8 +53,9 @@ export class ReopeningTransport extends EventEmitter implements VrrpTransport {
   private attach(t: VrrpTransport): void {
     this.inner = t;
     const current = (): boolean => this.inner === t;
-    t.on('advert', (...a) => current() && this.emit('advert', ...a));
-    t.on('drop', (...a) => current() && this.emit('drop', ...a));
+    // Fixed parameters, not rest arguments: an array per packet at 5,100 packets a second (bench/lan).
+    t.on('advert', (bytes: Buffer, ip: unknown, rx: unknown, at?: number) => current() && this.emit('advert', bytes, ip, rx, at));
+    t.on('drop', (reason: unknown, rx: unknown, at?: number) => current() && this.emit('drop', reason, rx, at));
     t.on('error', (e) => current() && this.emit('error', e));
     t.on('closed', () => current() && this.reopen('its socket closed'));
   }

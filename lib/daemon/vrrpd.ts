@@ -25,6 +25,8 @@ import { vmacOf } from '../node/vmac-plan';
 import { LinuxPlatform } from '../platform/linux';
 import { scanProcesses } from '../platform/processes';
 import { isEmptyVipDrops, LinkInfo, noVipDrops, Platform, Unsubscribe, VipDrops } from '../platform/types';
+import type { Family } from '../packet/constants';
+import type { ReceiveResult } from '../packet/receive';
 import { Clock, receiveTime, systemClock, TimerHandle } from './clock';
 import { runCommand } from './command';
 import { claimControlSocket, startControlSocket } from './control';
@@ -166,7 +168,7 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
       log: this.log,
     });
     this.endpoints = new Endpoints(opts.openTransport ?? rawTransportFactory, this.clock, this.log, (ifname) => this.links.find((l) => l.ifname === ifname), (ifname, family, rx, at) =>
-      this.feed((n, now) => n.receive(ifname, family, rx.ip?.src ?? null, rx, now), at),
+      this.received(ifname, family, rx, at),
     );
   }
 
@@ -191,10 +193,23 @@ export class Vrrpd extends EventEmitter<NodeEvents> {
   /** Feeds the node (when running) at now, or at a packet's `receivedAt` (see receiveTime), and performs what it returns. */
   private feed(fn: (node: VrrpNode, now: number) => ReturnType<VrrpNode['timer']>, receivedAt?: number): void {
     if (!this.node || this.stopping) return;
-    const now = receiveTime(receivedAt, this.clock.now(), this.fedAt);
-    this.fedAt = now;
+    const now = this.feedTime(receivedAt);
     this.exec.run(fn(this.node, now));
     this.arm();
+  }
+
+  /** `feed` of a received packet, without a closure per packet (5,100 a second at 510 VRs). */
+  private received(ifname: string, family: Family, rx: ReceiveResult, receivedAt?: number): void {
+    if (!this.node || this.stopping) return;
+    const now = this.feedTime(receivedAt);
+    this.exec.run(this.node.receive(ifname, family, rx.ip?.src ?? null, rx, now));
+    this.arm();
+  }
+
+  /** The time to feed the node at (see receiveTime), kept as the last time given. */
+  private feedTime(receivedAt: number | undefined): number {
+    this.fedAt = receiveTime(receivedAt, this.clock.now(), this.fedAt);
+    return this.fedAt;
   }
 
   /**

@@ -4,7 +4,7 @@
  * VRs (bench/lan). Bounded: the cache is cleared when it reaches `CANONICAL_CACHE_SIZE` entries, so junk
  * sources cannot grow it. Pure: no I/O, no clock.
  */
-import { familyOf, formatAddress, formatIPv6, parseAddress } from './address';
+import { familyOf, formatAddress, parseAddress } from './address';
 import type { Family } from './constants';
 
 /** Most distinct texts kept before the cache starts over. */
@@ -41,25 +41,44 @@ export function canonicalListCached(list: readonly string[]): readonly string[] 
   return c;
 }
 
-/** Recent IPv6 header addresses and their text (a backup hears the same source and group all day). */
-const recentV6: Array<{ bytes: Uint8Array; text: string }> = [];
-/** How many recent IPv6 addresses `formatIPv6Cached` keeps. */
-export const RECENT_V6_SLOTS = 4;
-let nextSlot = 0;
+/** An address read from a packet: its canonical text and a copy of its bytes, both shared between packets (read only). */
+export interface AddressEntry {
+  readonly text: string;
+  readonly bytes: Uint8Array;
+}
 
-/** `formatIPv6(buf, offset)`, from the last RECENT_V6_SLOTS addresses seen when it is one of them. */
-export function formatIPv6Cached(buf: Uint8Array, offset: number): string {
-  for (const r of recentV6) {
+/** Addresses read from packets, by a 32-bit key of their bytes (IPv4: the address; IPv6: FNV-1a). */
+const seen = new Map<number, AddressEntry>();
+
+/** The 32-bit key of the 4 or 16 bytes at buf[offset]. */
+function keyOf(buf: Uint8Array, offset: number, size: number): number {
+  if (size === 4) return ((buf[offset] << 24) | (buf[offset + 1] << 16) | (buf[offset + 2] << 8) | buf[offset + 3]) >>> 0;
+  let h = 0x811c9dc5;
+  for (let k = 0; k < size; k++) h = Math.imul(h ^ buf[offset + k], 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The address of `family` at buf[offset] (4 or 16 bytes, present): `formatAddress`'s text and a copy of
+ * the bytes, one shared entry per address. Every IP header and advert carries addresses a node sees all day
+ * (its peers, the group, the VIPs): two strings and two byte copies per packet were most of a 510-VR
+ * backup's garbage (bench/lan). Bounded like the canonical cache; a key collision just reads afresh.
+ */
+export function addressAt(buf: Uint8Array, offset: number, family: Family): AddressEntry {
+  const size = family === 4 ? 4 : 16;
+  const key = keyOf(buf, offset, size);
+  const hit = seen.get(key);
+  if (hit !== undefined && hit.bytes.length === size) {
     let k = 0;
-    while (k < 16 && r.bytes[k] === buf[offset + k]) k++;
-    if (k === 16) return r.text;
+    while (k < size && hit.bytes[k] === buf[offset + k]) k++;
+    if (k === size) return hit;
   }
-  const text = formatIPv6(buf, offset);
-  const entry = { bytes: Uint8Array.prototype.slice.call(buf, offset, offset + 16), text };
-  if (recentV6.length < RECENT_V6_SLOTS) recentV6.push(entry);
-  else recentV6[nextSlot] = entry;
-  nextSlot = (nextSlot + 1) % RECENT_V6_SLOTS;
-  return text;
+  const bytes = new Uint8Array(size);
+  for (let k = 0; k < size; k++) bytes[k] = buf[offset + k];
+  const entry: AddressEntry = { text: formatAddress(bytes, 0, family), bytes };
+  if (seen.size >= CANONICAL_CACHE_SIZE) seen.clear();
+  seen.set(key, entry);
+  return entry;
 }
 
 /** The canonical text of `text` as an address of `family`, or null when it is not one. Memoised. */

@@ -5,7 +5,7 @@
  * and the byte offset. Decoding is structural; the receive rules live in ./receive.ts.
  */
 import { DecodeFailure, EncodeError } from '../errors';
-import { formatAddress } from './address';
+import { addressAt } from './address-cache';
 import { addressField, checkUint } from './fields';
 import { ChecksumForm, vrrpChecksum } from './checksum';
 import {
@@ -204,7 +204,7 @@ export function tryDecode(buf: Uint8Array, offset = 0, opts?: DecodeOptions): Ad
     return new DecodeFailure('TRUNCATED', end, `Count ${count} needs ${need - offset} bytes, ${end - offset} present`);
   }
   const addresses: string[] = new Array(count);
-  for (let i = 0, p = offset + VRRP_HEADER_LENGTH; i < count; i++, p += size) addresses[i] = formatAddress(buf, p, family);
+  for (let i = 0, p = offset + VRRP_HEADER_LENGTH; i < count; i++, p += size) addresses[i] = addressAt(buf, p, family).text;
   if (version === 3) {
     return { version: 3, family, vrid, priority, intervalCs: ((buf[offset + 4] << 8) | buf[offset + 5]) & 0x0fff, addresses };
   }

@@ -13,9 +13,9 @@ export interface IpHeader {
   src: string;
   /** Destination address text. */
   dst: string;
-  /** Source address bytes (4 or 16; a copy, not a view of the input). */
+  /** Source address bytes (4 or 16; a copy, not a view of the input, shared by the packets of that address: read only). */
   srcBytes: Uint8Array;
-  /** Destination address bytes (4 or 16; a copy). */
+  /** Destination address bytes (4 or 16; a shared copy, read only). */
   dstBytes: Uint8Array;
   /** IPv4 TTL or IPv6 Hop Limit. */
   ttl: number;

@@ -3,7 +3,7 @@
  * 20-byte header VRRP sends (no options) with its header checksum (RFC 1071).
  */
 import { DecodeFailure, EncodeError } from '../errors';
-import { formatIPv4 } from './address';
+import { addressAt } from './address-cache';
 import { internetChecksum } from './checksum';
 import type { IpHeader } from './ip';
 import { addressField, checkUint } from './fields';
@@ -83,12 +83,14 @@ export function tryDecodeIPv4(buf: Uint8Array, offset = 0, end?: number): IPv4He
   }
   const truncated = totalLength > e - offset;
   const fragWord = (buf[offset + 6] << 8) | buf[offset + 7];
+  const src = addressAt(buf, offset + 12, 4);
+  const dst = addressAt(buf, offset + 16, 4);
   return {
     family: 4,
-    src: formatIPv4(buf, offset + 12),
-    dst: formatIPv4(buf, offset + 16),
-    srcBytes: new Uint8Array(buf.subarray(offset + 12, offset + 16)),
-    dstBytes: new Uint8Array(buf.subarray(offset + 16, offset + 20)),
+    src: src.text,
+    dst: dst.text,
+    srcBytes: src.bytes,
+    dstBytes: dst.bytes,
     ttl: buf[offset + 8],
     protocol: buf[offset + 9],
     payloadOffset: offset + headerLength,

@@ -4,7 +4,7 @@
  * 40-byte header.
  */
 import { DecodeFailure, EncodeError } from '../errors';
-import { formatIPv6Cached } from './address-cache';
+import { addressAt } from './address-cache';
 import type { IpHeader } from './ip';
 import { addressField, checkUint } from './fields';
 
@@ -86,12 +86,14 @@ export function tryDecodeIPv6(buf: Uint8Array, offset = 0, end?: number): IPv6He
     p += extLength;
   }
   const w0 = ((buf[offset] << 24) | (buf[offset + 1] << 16) | (buf[offset + 2] << 8) | buf[offset + 3]) >>> 0;
+  const src = addressAt(buf, offset + 8, 6);
+  const dst = addressAt(buf, offset + 24, 6);
   return {
     family: 6,
-    src: formatIPv6Cached(buf, offset + 8),
-    dst: formatIPv6Cached(buf, offset + 24),
-    srcBytes: new Uint8Array(buf.subarray(offset + 8, offset + 24)),
-    dstBytes: new Uint8Array(buf.subarray(offset + 24, offset + 40)),
+    src: src.text,
+    dst: dst.text,
+    srcBytes: src.bytes,
+    dstBytes: dst.bytes,
     ttl: buf[offset + 7],
     protocol,
     payloadOffset: p,

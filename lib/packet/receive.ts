@@ -173,43 +173,62 @@ export function receiveVrrp(
   lookup?: InstanceLookup,
   header: IpHeader | null = null,
 ): ReceiveResult {
-  const warnings: ReceiveWarning[] = [];
   const advert = tryDecode(buf, start, { family: ip.family, end });
   if (advert instanceof DecodeFailure) {
     // Rule 1 (TTL) comes before the structural rules in RFC 9568 §7.1.
-    if (ip.ttl !== VRRP_TTL) return result('TTL_NOT_255', header, null, null, warnings);
-    return result(advert.code as DropReason, header, null, null, warnings, advert.offset);
+    if (ip.ttl !== VRRP_TTL) return result('TTL_NOT_255', header, null, null, []);
+    return result(advert.code as DropReason, header, null, null, [], advert.offset);
   }
   const checksum = checksumStatus(buf, start, end, advert.version, ip.family, ip.srcBytes, ip.dstBytes);
   const instance = lookup?.(advert.vrid, ip.family);
-  const done = (reason: DropReason | null): ReceiveResult => result(reason, header, advert, checksum, warnings);
+  // No closure and no warnings array per packet unless there is a warning (5,100 adverts a second).
+  scratch.length = 0;
+  const reason = ruleVerdict(buf, start, ip, advert, checksum, scratch, lookup !== undefined, instance);
+  return result(reason, header, advert, checksum, scratch.length === 0 ? NO_WARNINGS : scratch.slice());
+}
 
+/** The warnings of a packet without any (shared, frozen: nothing adds to a result's warnings). */
+const NO_WARNINGS = Object.freeze([]) as unknown as ReceiveWarning[];
+/** Where ruleVerdict collects a packet's warnings (copied into its result when there are some). */
+const scratch: ReceiveWarning[] = [];
+
+/** The receive rules past decoding (RFC 9568 §7.1, RFC 3768 §7.1, keepalived's): the drop reason or null; warnings pushed. */
+function ruleVerdict(
+  buf: Uint8Array,
+  start: number,
+  ip: IpInfo,
+  advert: Advertisement,
+  checksum: ChecksumStatus,
+  warnings: ReceiveWarning[],
+  configured: boolean,
+  instance: InstanceExpectations | undefined,
+): DropReason | null {
   const range = instance?.ttlRanges?.find((r) => sameBytes(r.src, ip.srcBytes));
   if (range) {
-    if (ip.ttl < range.min || ip.ttl > range.max) return done('TTL_OUT_OF_RANGE');
-  } else if (ip.ttl !== VRRP_TTL && !instance?.skipTtlCheck) return done('TTL_NOT_255');
-  if (checksum === 'bad') return done('BAD_CHECKSUM');
-  if (advert.vrid === 0) return done('VRID_ZERO');
-  if (advert.addresses.length === 0) return done('COUNT_ZERO');
-  if (advert.version === 3 && advert.intervalCs === 0) return done('INTERVAL_ZERO');
+    if (ip.ttl < range.min || ip.ttl > range.max) return 'TTL_OUT_OF_RANGE';
+  } else if (ip.ttl !== VRRP_TTL && !instance?.skipTtlCheck) return 'TTL_NOT_255';
+  if (checksum === 'bad') return 'BAD_CHECKSUM';
+  if (advert.vrid === 0) return 'VRID_ZERO';
+  if (advert.addresses.length === 0) return 'COUNT_ZERO';
+  if (advert.version === 3 && advert.intervalCs === 0) return 'INTERVAL_ZERO';
   if (ip.family === 6 && !isLinkLocalFirst(buf, start)) {
-    if (instance?.strictLinkLocal) return done('FIRST_ADDRESS_NOT_LINK_LOCAL');
+    if (instance?.strictLinkLocal) return 'FIRST_ADDRESS_NOT_LINK_LOCAL';
     warnings.push('FIRST_ADDRESS_NOT_LINK_LOCAL');
   }
-  if (!lookup) return done(null);
-  if (!instance) return done('VRID_NOT_CONFIGURED');
-  if (advert.version !== instance.version) return done('VERSION_MISMATCH');
+  if (!configured) return null;
+  if (!instance) return 'VRID_NOT_CONFIGURED';
+  if (advert.version !== instance.version) return 'VERSION_MISMATCH';
   if (advert.version === 2) {
-    if (advert.intervalS * 100 !== instance.intervalCs) return done('V2_INTERVAL_MISMATCH');
+    if (advert.intervalS * 100 !== instance.intervalCs) return 'V2_INTERVAL_MISMATCH';
     const authType = instance.authType ?? 0;
-    if (advert.authType !== authType) return done('AUTH_TYPE_MISMATCH');
-    if (authType === 1 && !sameBytes(advert.authData, padAuth(instance.authData))) return done('AUTH_MISMATCH');
+    if (advert.authType !== authType) return 'AUTH_TYPE_MISMATCH';
+    if (authType === 1 && !sameBytes(advert.authData, padAuth(instance.authData))) return 'AUTH_MISMATCH';
   } else if (intervalCsOf(advert) !== instance.intervalCs) {
     warnings.push('V3_INTERVAL_DIFFERS');
   }
   if (instance.addresses && !sameAddressSet(instance.addresses, advert.addresses)) warnings.push('ADDRESS_LIST_DIFFERS');
   if (instance.owner) warnings.push('OWNER_RECEIVED');
-  return done(null);
+  return null;
 }
 
 /** Pads a password to the 8 auth bytes as they appear on the wire (RFC 3768 §5.3.10). */

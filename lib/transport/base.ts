@@ -43,7 +43,10 @@ export abstract class TransportBase extends EventEmitter {
       return;
     }
     this.stats.accepted++;
-    this.emit('advert', Buffer.from(buf.subarray(rx.ip.payloadOffset, rx.ip.payloadEnd)), rx.ip, rx, receivedAt);
+    // A copy (the receive buffer is read into again), without a view in between.
+    const bytes = Buffer.allocUnsafe(rx.ip.payloadEnd - rx.ip.payloadOffset);
+    buf.copy(bytes, 0, rx.ip.payloadOffset, rx.ip.payloadEnd);
+    this.emit('advert', bytes, rx.ip, rx, receivedAt);
   }
 
   /**
