@@ -83,23 +83,37 @@ static int get_bytes(napi_env env, napi_value v, size_t min, uint8_t **data, siz
   return 1;
 }
 
-/** socket6(protocol): a raw IPv6 socket that reports hop limit, destination and traffic class. -> fd | -errno */
-static napi_value socket6(napi_env env, napi_callback_info info) {
+/** An option set to 1 on a new receive socket. */
+typedef struct {
+  int level, name;
+} option_t;
+
+/** IPv6: hop limit, destination and traffic class of each packet, and its receive time. */
+static const option_t V6_OPTIONS[] = {{IPPROTO_IPV6, IPV6_RECVHOPLIMIT}, {IPPROTO_IPV6, IPV6_RECVPKTINFO}, {IPPROTO_IPV6, IPV6_RECVTCLASS}, {SOL_SOCKET, SO_TIMESTAMPNS}};
+/** IPv4: the interface index of each packet and its receive time (the header comes with the packet). */
+static const option_t V4_OPTIONS[] = {{IPPROTO_IP, IP_PKTINFO}, {SOL_SOCKET, SO_TIMESTAMPNS}};
+
+/** A raw socket of `domain` and the JS argument's protocol with `options` set. -> fd | -errno */
+static napi_value raw_socket(napi_env env, napi_callback_info info, int domain, const option_t *options, size_t count) {
   napi_value argv[1];
   int32_t protocol;
   if (!get_args(env, info, 1, argv) || !get_int(env, argv[0], &protocol)) return NULL;
-  int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  int fd = socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   if (fd < 0) return int_value(env, -errno);
   int on = 1;
-  if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on) < 0 ||
-      setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) < 0 ||
-      setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on) < 0 ||
-      setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
-    int e = errno;
-    close(fd);
-    return int_value(env, -e);
+  for (size_t i = 0; i < count; i++) {
+    if (setsockopt(fd, options[i].level, options[i].name, &on, sizeof on) < 0) {
+      int e = errno;
+      close(fd);
+      return int_value(env, -e);
+    }
   }
   return int_value(env, fd);
+}
+
+/** socket6(protocol): a raw IPv6 socket that reports hop limit, destination, traffic class and receive time. -> fd | -errno */
+static napi_value socket6(napi_env env, napi_callback_info info) {
+  return raw_socket(env, info, AF_INET6, V6_OPTIONS, sizeof V6_OPTIONS / sizeof V6_OPTIONS[0]);
 }
 
 /**
@@ -107,18 +121,7 @@ static napi_value socket6(napi_env env, napi_callback_info info) {
  * interface index and the kernel's receive time). -> fd | -errno
  */
 static napi_value socket4(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  int32_t protocol;
-  if (!get_args(env, info, 1, argv) || !get_int(env, argv[0], &protocol)) return NULL;
-  int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-  if (fd < 0) return int_value(env, -errno);
-  int on = 1;
-  if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) < 0 || setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
-    int e = errno;
-    close(fd);
-    return int_value(env, -e);
-  }
-  return int_value(env, fd);
+  return raw_socket(env, info, AF_INET, V4_OPTIONS, sizeof V4_OPTIONS / sizeof V4_OPTIONS[0]);
 }
 
 /** packetSocket(): an AF_PACKET raw socket bound to no protocol, so it receives nothing. -> fd | -errno */
