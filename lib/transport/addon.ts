@@ -1,9 +1,9 @@
 /**
  * The package's own native addon (./addon/vrrp_socket.c, built by `npm install` with node-gyp, as raw-socket
  * and cap are): an IPv6 raw socket read with recvmsg (hop limit and destination of each packet) and sent
- * with a chosen source, an IPv4 raw socket read with recvmsg (the kernel's receive time of each packet), an AF_PACKET socket that sends whole frames, and a timerfd polled on the event loop
- * (microsecond timers for lib/daemon/clock). Calls return a negative errno
- * instead of throwing; `errnoError` names it.
+ * with a chosen source, an IPv4 raw socket read with recvmsg (the kernel's receive time of each packet),
+ * an AF_PACKET socket that sends whole frames, and a timerfd polled on the event loop (microsecond timers
+ * for lib/daemon/clock). Calls return a negative errno instead of throwing; `errnoError` names it.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,6 +84,13 @@ export function errnoError(op: string, rc: number): NodeJS.ErrnoException {
   e.code = name;
   e.errno = rc;
   return e;
+}
+
+/** A setsockopt on `fd` of `ifname`'s transport that throws the errnoError naming `what` when refused. */
+export function optionSetter(addon: VrrpSocketAddon, fd: number, ifname: string): (what: string, level: number, name: number, value: number | Buffer) => void {
+  return (what, level, name, value) => {
+    check(`${ifname}: setsockopt ${what}`, addon.setOption(fd, level, name, value));
+  };
 }
 
 /** @throws the errnoError of `op` when `rc` is negative; returns `rc` otherwise. */

@@ -10,7 +10,7 @@ import { endianness } from 'node:os';
 import { parseAddress } from '../packet/address';
 import { IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_TTL } from '../packet/constants';
 import { VRRP_TOS } from '../packet/frame';
-import { check, vrrpSocketAddon, type VrrpSocketAddon, type WatchHandle } from './addon';
+import { check, errnoError, optionSetter, vrrpSocketAddon, type VrrpSocketAddon, type WatchHandle } from './addon';
 import { RawSocketTransport } from './raw-socket-transport';
 import {
   IP_ADD_MEMBERSHIP,
@@ -87,16 +87,14 @@ export class Ipv4Transport extends RawSocketTransport implements VrrpTransport {
       this.socket.setOption(IPPROTO_IP, IP_MULTICAST_LOOP, 0);
       this.socket.setOption(IPPROTO_IP, IP_TOS, VRRP_TOS);
       rxFd = check('socket(AF_INET, SOCK_RAW, 112)', this.addon.socket4(IPPROTO_VRRP));
-      const set = (what: string, level: number, name: number, value: number | Buffer): void => {
-        check(`${opts.ifname}: setsockopt ${what}`, this.addon.setOption(rxFd, level, name, value));
-      };
+      const set = optionSetter(this.addon, rxFd, opts.ifname);
       set('SO_BINDTODEVICE', SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${opts.ifname}\0`, 'utf8'));
       set('SO_RCVBUFFORCE', SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER_BYTES);
       // Unjoined groups are dropped by the kernel before any raw socket sees them.
       for (const g of opts.groups ?? [VRRP_GROUP_V4]) set(`IP_ADD_MEMBERSHIP ${g}`, IPPROTO_IP, IP_ADD_MEMBERSHIP, ipMreqn(g, ifindex));
       const h = this.addon.watch4(rxFd, this.rx, (n, i, age) => this.polled(this.rx, n, i, age));
-      if (typeof h === 'number') check(`${opts.ifname}: poll`, h);
-      this.watchHandle = h as WatchHandle;
+      if (typeof h === 'number') throw errnoError(`${opts.ifname}: poll`, h);
+      this.watchHandle = h;
     } catch (e) {
       this.socket.close();
       if (rxFd >= 0) this.addon.closeFd(rxFd);

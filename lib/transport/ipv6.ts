@@ -14,7 +14,7 @@
 import { isMulticastAddress, parseAddress } from '../packet/address';
 import { IPPROTO_VRRP, VRRP_GROUP_V6, VRRP_TTL } from '../packet/constants';
 import { VRRP_TOS } from '../packet/frame';
-import { check, errnoError, VrrpSocketAddon, vrrpSocketAddon, WATCH_BUFFER_BYTES, WatchHandle } from './addon';
+import { check, errnoError, optionSetter, VrrpSocketAddon, vrrpSocketAddon, WATCH_BUFFER_BYTES, WatchHandle } from './addon';
 import { TransportBase } from './base';
 import { writeHostInt32 } from './ipv4';
 import {
@@ -73,9 +73,7 @@ export class Ipv6Transport extends TransportBase implements VrrpTransport {
     this.ifindex = opts.ifindex;
     this.fd = check('socket(AF_INET6, SOCK_RAW, 112)', this.addon.socket6(IPPROTO_VRRP));
     try {
-      const set = (what: string, level: number, name: number, value: number | Buffer): void => {
-        check(`${opts.ifname}: setsockopt ${what}`, this.addon.setOption(this.fd, level, name, value));
-      };
+      const set = optionSetter(this.addon, this.fd, opts.ifname);
       set('SO_BINDTODEVICE', SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${opts.ifname}\0`, 'utf8'));
       set('IPV6_MULTICAST_IF', IPPROTO_IPV6, IPV6_MULTICAST_IF, opts.ifindex);
       set('IPV6_MULTICAST_HOPS', IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_TTL);
