@@ -100,12 +100,7 @@ export class TimerfdClock implements Clock {
   private expired(): void {
     this.armedAt = null;
     try {
-      for (let p = this.pending.peek(); p !== undefined; p = this.pending.peek()) {
-        if (p.done) {
-          this.pending.pop();
-          continue;
-        }
-        if (p.t > performance.now()) break;
+      for (let p = this.liveTop(); p !== undefined && p.t <= performance.now(); p = this.liveTop()) {
         this.pending.pop();
         this.finish(p);
         p.fn();
@@ -115,12 +110,18 @@ export class TimerfdClock implements Clock {
     }
   }
 
-  private rearm(): void {
+  /** The earliest timer neither cancelled nor run, left queued; done ones on top are dropped on the way. */
+  private liveTop(): Pending | undefined {
     let p = this.pending.peek();
     while (p !== undefined && p.done) {
       this.pending.pop();
       p = this.pending.peek();
     }
+    return p;
+  }
+
+  private rearm(): void {
+    const p = this.liveTop();
     if (p === undefined) {
       if (this.armedAt !== null) check('timerfd_settime', this.native().timerSet(this.fd, 0));
       this.armedAt = null;
