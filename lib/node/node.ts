@@ -47,6 +47,8 @@ interface Instance {
   wanted: boolean;
   /** Its router's deadline as last queued in `deadlines`, or null. */
   due: number | null;
+  /** An entry of it popped from `deadlines`, reused by the next push (no entry allocated per advert). */
+  spareEntry: { t: number; inst: Instance } | null;
   /** Its announcer's deadline as last queued in `announceDeadlines`, or null. */
   announceDue: number | null;
   /** Removed from the node (queued deadlines of it are stale). */
@@ -174,7 +176,7 @@ export class VrrpNode {
     if (had) throw new TypeError(`instances ${had.spec.router.name} and ${spec.router.name} both use VRID ${vrid} for IPv${family} on ${spec.rxInterface}`);
     const inst: Instance = {
       spec, router: new VirtualRouter(spec.router), trackers: this.trackers.forInstance(spec), applied: trackerImpact([]), counters: emptyInstanceCounters(),
-      group: null, announcer: new Announcer(spec.announce), warned: new Set(), last: null, wanted: false, due: null, announceDue: null, gone: false, adverts: new Map(),
+      group: null, announcer: new Announcer(spec.announce), warned: new Set(), last: null, wanted: false, due: null, spareEntry: null, announceDue: null, gone: false, adverts: new Map(),
       order: this.insts.size,
     };
     this.insts.set(spec.router.name, inst);
@@ -218,7 +220,12 @@ export class VrrpNode {
     if (r === null) i.due = null;
     else if (i.due === null || r < i.due) {
       i.due = r;
-      if (!i.gone) this.deadlines.push({ t: r, inst: i });
+      if (!i.gone) {
+        const e = i.spareEntry ?? { t: r, inst: i };
+        i.spareEntry = null;
+        e.t = r;
+        this.deadlines.push(e);
+      }
     }
     const a = i.announcer.nextDeadline();
     if (a !== i.announceDue) {
@@ -237,12 +244,11 @@ export class VrrpNode {
       if (!i.gone && i.due === e.t) {
         const r = i.router.nextDeadline();
         if (r === e.t) return e;
-        this.deadlines.pop();
         i.due = r;
         if (r !== null) {
           e.t = r;
-          this.deadlines.push(e);
-        }
+          this.deadlines.retimeTop();
+        } else this.deadlines.pop();
         continue;
       }
       this.deadlines.pop();
@@ -334,8 +340,10 @@ export class VrrpNode {
     // when a reload reordered instances queued already (sorting every call built a 510-entry Map and a
     // sort copy for every turn of adverts at 510 VRs).
     if (!inServiceOrder(due)) due.sort(byServiceOrder);
-    for (const { inst: i } of due) {
+    for (const e of due) {
+      const i = e.inst;
       if (i.gone) continue;
+      i.spareEntry = e; // popped: touch pushes it again at the router's next deadline
       const d = i.router.nextDeadline();
       if (d !== null && d <= now) this.perform(i, i.router.timer(now), now, out);
       this.touch(i);
