@@ -38,7 +38,13 @@ export interface Daemon {
 function vrrpdCommand(args: string[]): [string, string[]] {
   const bin = path.join(ROOT, 'bin', 'vrrpd');
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return extra.length > 0 ? [process.execPath, ['--max-semi-space-size=1', '--always-sparkplug', ...extra, bin, ...args]] : [bin, args];
+  return extra.length > 0 ? [process.execPath, [...shebangNodeOptions(bin), ...extra, bin, ...args]] : [bin, args];
+}
+
+/** The V8 options on `bin`'s `#!/usr/bin/env -S node ...` line (one place sets them). */
+function shebangNodeOptions(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0];
+  return first.split(/\s+/).filter((w) => w.startsWith('--'));
 }
 
 /** Starts `impl` on `host` with keepalived.conf `conf`; resolves once it runs (vrrpd: logged its start). */
