@@ -31,14 +31,11 @@ export class EventQueue<T extends Timed> {
 
   /** Adds `item` at time `item.t`. */
   push(item: T): void {
-    const slot = this.spare.pop();
-    if (slot === undefined) this.heap.push({ t: item.t, seq: this.seq++, item });
-    else {
-      slot.t = item.t;
-      slot.seq = this.seq++;
-      slot.item = item;
-      this.heap.push(slot);
-    }
+    const slot = this.spare.pop() ?? { t: 0, seq: 0, item };
+    slot.t = item.t;
+    slot.seq = this.seq++;
+    slot.item = item;
+    this.heap.push(slot);
     let i = this.heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -63,7 +60,7 @@ export class EventQueue<T extends Timed> {
       this.siftDown();
     }
     const item = top.item;
-    top.item = undefined as unknown as T;
+    top.item = undefined as unknown as T; // a spare slot keeps no event alive
     this.spare.push(top);
     return item;
   }

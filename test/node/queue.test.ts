@@ -19,7 +19,7 @@ describe('EventQueue', () => {
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const q = new EventQueue<E>();
         // Reference: [item, seq] kept sorted by (t, seq).
-        let ref: Array<{ e: E; seq: number }> = [];
+        const ref: Array<{ e: E; seq: number }> = [];
         let seq = 0;
         let id = 0;
         const sort = (): void => void ref.sort((a, b) => a.e.t - b.e.t || a.seq - b.seq);
@@ -43,7 +43,6 @@ describe('EventQueue', () => {
           expect(q.size).toBe(ref.length);
           expect(q.peek()).toBe(ref[0]?.e);
         }
-        ref = [];
       }),
     );
   });
