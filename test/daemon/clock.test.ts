@@ -53,6 +53,23 @@ describe('TimerfdClock (the production clock, on a timerfd)', () => {
     expect(ran).toEqual(['outer', 'inner']);
   });
 
+  test('a timer set while timers run, for a time already past, runs in a later turn of the event loop', async () => {
+    const ran: string[] = [];
+    const t0 = clock.now();
+    const done = new Promise<void>((resolve) => {
+      clock.at(t0 + 1, () => {
+        ran.push('outer');
+        setImmediate(() => ran.push('immediate'));
+        clock.at(t0, () => {
+          ran.push('again');
+          resolve();
+        });
+      });
+    });
+    await done;
+    expect(ran).toEqual(['outer', 'immediate', 'again']);
+  });
+
   test('with nothing pending the timerfd does not hold the process: a child using it exits', () => {
     const script = `const { TimerfdClock } = require(${JSON.stringify(require.resolve('../../dist/lib/daemon/clock.js'))});
       const c = new TimerfdClock(); const h = c.at(c.now() + 60000, () => {}); c.at(c.now() + 5, () => { h.cancel(); process.stdout.write('ran'); });`;
