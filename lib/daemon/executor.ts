@@ -82,29 +82,26 @@ export class Executor {
     }
   }
 
-  /**
-   * Announcements started in this turn, those waiting for a later one (a takeover's first announcement of
-   * each instance ahead of the others: `urgentQueue`), and whether a turn is booked.
-   */
+  /** Announcements started in this turn, those waiting for a later one, and whether a turn is booked. */
   private paceCount = 0;
   private readonly paceQueue: Array<() => void> = [];
-  private readonly urgentQueue: Array<() => void> = [];
   private paceBooked = false;
   /** Instances whose next announcement is the first since their VIPs were added (a takeover's). */
   private readonly firstAnnounce = new Set<string>();
 
   /**
-   * Runs `fn` now when this turn has room for an announcement (ANNOUNCES_PER_TURN), else in a later turn;
-   * `urgent` ones go before the others waiting: 255 takeovers at once queue 255 x garp_master_repeat
-   * announcements, and in order a late VR's first GARP would wait behind the others' repeats.
+   * Runs `fn` now when this turn has room for an announcement (ANNOUNCES_PER_TURN), else in a later turn.
+   * An `urgent` one (a takeover's first, right after its VIP add) runs now whatever the count: 255
+   * takeovers at once are 255 x garp_master_repeat announcements, and held to the cap the first GARP of the
+   * 33rd VR waited for the whole batch of takeovers, ~50 ms after its advert (bench/lan mass takeover).
    */
   private paced(fn: () => Promise<unknown>, urgent = false): Promise<unknown> {
     this.bookPace();
-    if (this.urgentQueue.length === 0 && (urgent || this.paceQueue.length === 0) && this.paceCount < ANNOUNCES_PER_TURN) {
+    if (urgent || (this.paceQueue.length === 0 && this.paceCount < ANNOUNCES_PER_TURN)) {
       this.paceCount++;
       return fn();
     }
-    return new Promise<void>((resolve) => (urgent ? this.urgentQueue : this.paceQueue).push(resolve)).then(fn);
+    return new Promise<void>((resolve) => this.paceQueue.push(resolve)).then(fn);
   }
 
   /** Books the next turn: it starts the waiting announcements that fit, and books another while any are left. */
@@ -113,9 +110,7 @@ export class Executor {
     this.paceBooked = true;
     setImmediate(() => {
       this.paceBooked = false;
-      this.paceCount = 0;
-      const start = this.urgentQueue.splice(0, ANNOUNCES_PER_TURN);
-      start.push(...this.paceQueue.splice(0, ANNOUNCES_PER_TURN - start.length));
+      const start = this.paceQueue.splice(0, ANNOUNCES_PER_TURN);
       this.paceCount = start.length;
       for (const go of start) go();
       if (this.paceCount > 0) this.bookPace();

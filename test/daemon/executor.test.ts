@@ -140,6 +140,24 @@ describe('Executor', () => {
     expect(new Set(order).size).toBe(100);
   });
 
+  test(`many takeovers at once: each first announcement starts in the takeovers' turn, past the cap of ${ANNOUNCES_PER_TURN}; the repeats wait`, () => {
+    const n = 3 * ANNOUNCES_PER_TURN;
+    const cidrs = Array.from({ length: n }, (_, k) => `192.0.2.${k + 1}/32`);
+    // Carried out inside the call, as Linux does (rtnetlink sendmsg returned).
+    const { exec, order, adds } = harness(cidrs);
+    const actions: NodeAction[] = [];
+    for (let k = 0; k < n; k++) {
+      const cidr = cidrs[k];
+      actions.push({ type: 'add-vips', instance: `VI_${k}`, vips: [vip(cidr)] });
+      for (let r = 0; r < 2; r++) actions.push({ type: 'announce', instance: `VI_${k}`, dev: 'eth0', addresses: [cidr] });
+    }
+    exec.run(actions);
+    const announced = order.filter((o) => o.startsWith('announce '));
+    expect(new Set(announced).size).toBe(n);
+    expect(announced).toHaveLength(n);
+    expect(adds.size).toBe(n);
+  });
+
   test('many takeovers at once: every instance\'s first announcement goes before the repeats waiting (garp_master_repeat), each instance\'s own in order', async () => {
     const n = 40;
     const repeats = 5;
