@@ -10,7 +10,6 @@ import { EventQueue } from './queue';
 import { SyncGroup } from '../fsm/sync-group';
 import type { Action } from '../fsm/types';
 import { encode } from '../packet/advertisement';
-import { canonicalAddress } from '../packet/address';
 import { canonicalAddressCached } from '../packet/address-cache';
 import type { Family } from '../packet/constants';
 import type { InstanceLookup, ReceiveResult, ReceiveWarning } from '../packet/receive';
@@ -19,8 +18,9 @@ import { copyInstanceCounters, countDrop, countWarnings, emptyInstanceCounters, 
 import { Announcer } from './announcer';
 import { diffInstance } from './diff';
 import { checkedWarnings, heardLowerPriority, unknownPeerNote } from './receive-policy';
-import type { InstanceSpec, NodeSpec, VipSpec } from './spec';
+import type { InstanceSpec, NodeSpec } from './spec';
 import { InstanceTrackers, LinkState, NodeTrackers } from './trackers';
+import { vipsOf } from './vip-index';
 import type { AdvertDroppedEvent, InstanceStatus, NodeAction, NodeEvent, NodeStatus, NotifyState, RouterActionObserver, TransitionStatus } from './types';
 
 /** Deadlines by time, then configuration order. */
@@ -622,8 +622,8 @@ export class VrrpNode {
     if (!master) return;
     const name = s.router.name;
     // A VIP whose options changed is removed and added anew.
-    const before = this.vipsFor(was, was.router.virtualAddresses);
-    const after = this.vipsFor(s, s.router.virtualAddresses);
+    const before = vipsOf(was, was.router.virtualAddresses);
+    const after = vipsOf(s, s.router.virtualAddresses);
     const [gone, added] = listDiff(before, after);
     // Routes and rules: the ones gone before any VIP goes, the new ones after the VIPs are added.
     const [routesGone, routesAdded] = listDiff(was.routes, s.routes);
@@ -638,20 +638,9 @@ export class VrrpNode {
     }
   }
 
-  /** The platform VIPs of router addresses `addresses`; the whole list brings the excluded ones too. */
-  private vipsFor(spec: InstanceSpec, addresses: readonly string[]): VipSpec[] {
-    const wanted = new Set(addresses.map(canonicalAddress));
-    const all = wanted.size >= new Set(spec.router.virtualAddresses.map(canonicalAddress)).size;
-    const inAdvert = new Set(spec.router.virtualAddresses.map(canonicalAddress));
-    return spec.vips.filter((v) => {
-      const a = canonicalAddress(v.cidr.split('/')[0]);
-      return inAdvert.has(a) ? wanted.has(a) : all;
-    });
-  }
-
   /** The platform VIPs ("address/len") of router addresses `addresses` that the announcing device carries. */
   private announcedCidrs(i: Instance, addresses: readonly string[]): string[] {
-    return this.vipsFor(i.spec, addresses).map((v) => v.cidr);
+    return vipsOf(i.spec, addresses).map((v) => v.cidr);
   }
 
   /**
@@ -735,13 +724,13 @@ export class VrrpNode {
         // The router's VIP actions carry every VIP (entering / leaving MASTER, shutdown): the routes and rules
         // go with them, after the addresses and before their removal (keepalived's order).
         case 'add-vips':
-          out.push({ type: 'add-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
+          out.push({ type: 'add-vips', instance: name, vips: vipsOf(i.spec, a.addresses) });
           if (hasRouting(i.spec)) out.push({ type: 'add-routes', instance: name, routes: [...i.spec.routes], rules: [...i.spec.rules] });
           break;
         case 'remove-vips':
           i.announcer.cancel();
           if (hasRouting(i.spec)) out.push({ type: 'remove-routes', instance: name, routes: [...i.spec.routes], rules: [...i.spec.rules] });
-          out.push({ type: 'remove-vips', instance: name, vips: this.vipsFor(i.spec, a.addresses) });
+          out.push({ type: 'remove-vips', instance: name, vips: vipsOf(i.spec, a.addresses) });
           break;
         case 'announce':
           for (const cidrs of i.announcer.entered(now, this.announcedCidrs(i, a.addresses))) out.push(...this.announceActions(i, cidrs));
