@@ -7,6 +7,7 @@
  * read: a takeover's first GARP then leaves in the turn of its advert. A failing action is logged and counted; it never throws, so one instance's I/O trouble
  * cannot take the others down.
  */
+import { ANNOUNCE_ROUNDS_PER_CALL } from '../node/node';
 import type { VipSpec } from '../node/spec';
 import type { NodeAction } from '../node/types';
 import type { Platform } from '../platform/types';
@@ -40,9 +41,10 @@ export interface ExecutorHost {
 /**
  * Announcements started per turn of the event loop at most; more wait for the next turns. The second round
  * of 510 VIPs x garp_master_repeat 5 (garp_master_delay after a takeover) started 2,550 at once, and their
- * promise chains and garbage held the loop ~80 ms, past the adverts' deadlines (bench/lan jitter).
+ * promise chains and garbage held the loop ~80 ms, past the adverts' deadlines (bench/lan jitter). As many
+ * as the node hands out per timer call, which the clock runs one turn apart: none queue up here.
  */
-export const ANNOUNCES_PER_TURN = 32;
+export const ANNOUNCES_PER_TURN = ANNOUNCE_ROUNDS_PER_CALL;
 
 /** A platform method that is optional, or an Error saying the platform cannot do `what`. */
 function need<F>(fn: F | undefined, what: string): F {

@@ -65,9 +65,9 @@ interface Instance {
 /**
  * Announcement rounds one `timer` call hands out, about (an instance's due rounds go together): the second
  * round of 510 MASTERs (garp_master_delay after the takeover) was 2,550 announcements in one call, and the
- * adverts due right after it waited ~30 ms for it (bench/lan jitter). As many as the daemon sends in a turn
- * of its event loop (ANNOUNCES_PER_TURN in lib/daemon/executor.ts): more would queue there, 2,550 promise
- * chains alive long enough to be promoted.
+ * adverts due right after it waited ~30 ms for it (bench/lan jitter). The daemon sends as many per turn of
+ * its event loop (ANNOUNCES_PER_TURN in lib/daemon/executor.ts is this): more per call would queue there,
+ * 2,550 promise chains alive long enough to be promoted.
  */
 export const ANNOUNCE_ROUNDS_PER_CALL = 32;
 
